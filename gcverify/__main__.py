@@ -1,0 +1,5 @@
+"""`python -m gcverify` runs the command-line interface."""
+
+from gcverify.cli import main
+
+main()

@@ -1,0 +1,79 @@
+"""Loading a spec and everything it imports.
+
+Owns: import resolution.  An import path is looked up relative to the importing file first, then
+in the bundled library (the `specs/` folder shipped with gcverify).  Each file is parsed once;
+importing a file twice, or files importing each other, is harmless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from gcverify import syntax
+from gcverify.diagnostics import Code, Diagnostic, GcverifyError
+from gcverify.dsl.parser import parse
+from gcverify.source import SourceFile
+
+
+def bundled_specs() -> Path:
+    """The bundled specs: inside the installed package, or the repository's specs/ folder."""
+    here = Path(__file__).resolve().parent.parent
+    installed = here / "specs"
+    if installed.is_dir():
+        return installed
+    return here.parent / "specs"
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """The root module first, then the modules it imports (transitively), each once."""
+
+    modules: tuple[syntax.Module, ...]
+    files: tuple[str, ...]
+
+
+def _display(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _read(path: Path, display: str) -> SourceFile:
+    try:
+        return SourceFile.read(path, display)
+    except (OSError, UnicodeDecodeError) as e:
+        raise GcverifyError([Diagnostic(code=Code.IO, message=f"cannot read {display}: {e}")]) from None
+
+
+def load(path: Path, display: str | None = None) -> Program:
+    root = _read(path, display or str(path))
+    modules: list[syntax.Module] = []
+    files: list[str] = []
+    seen: set[Path] = set()
+    errors: list[Diagnostic] = []
+    queue: list[tuple[Path, SourceFile]] = [(path.resolve(), root)]
+    lib = bundled_specs()
+    while queue:
+        real, source = queue.pop(0)
+        if real in seen:
+            continue
+        seen.add(real)
+        module = parse(source)
+        modules.append(module)
+        files.append(source.name)
+        for imp in module.imports:
+            candidates = [real.parent / imp.path, lib / imp.path]
+            found = next((c for c in candidates if c.is_file()), None)
+            if found is None:
+                errors.append(Diagnostic(code=Code.IMPORT_NOT_FOUND, message=f"cannot find {imp.path!r}",
+                                         span=imp.span,
+                                         hint=f"looked in {real.parent} and in the bundled library {lib}"))
+                continue
+            display_name = _display(found)
+            queue.append((found.resolve(), _read(found, display_name)))
+    if errors:
+        raise GcverifyError(errors)
+    return Program(tuple(modules), tuple(files))

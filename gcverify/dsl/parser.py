@@ -1,0 +1,156 @@
+"""Parsing: text -> `syntax.Module`, with syntax errors as `Diagnostic`s.
+
+Owns: the lark parser (LALR, built once from grammar.lark), translation of lark's exceptions into
+GCV1xx diagnostics worded for people (token names become the text a user would type), and the
+hints for common slips.  The only module that catches lark's `UnexpectedInput`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from lark import Lark, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import VisitError
+
+from gcverify import syntax
+from gcverify.diagnostics import Code, Diagnostic, GcverifyError, InternalError
+from gcverify.dsl.build import build
+from gcverify.dsl.syntax_errors import HINTS, SYNTAX_EXAMPLES
+from gcverify.source import Pos, SourceFile, Span
+
+GRAMMAR = Path(__file__).with_name("grammar.lark")
+
+# What a person would type for each terminal lark may report.
+TOKEN_WORDS: dict[str, str] = {
+    "NAME": "a name", "INT": "a number", "STRING": "a quoted path", "VERDICT": "'holds' or 'violated'",
+    "QUANT": "'forall' or 'exists'", "CMP_OP": "a comparison", "PLUS": "'+'", "STAR": "'*'",
+    "TRUE": "'true'", "FALSE": "'false'", "NIL": "'nil'", "SKIP": "'skip'", "BOOL": "'bool'",
+    "LBRACE": "'{'", "RBRACE": "'}'", "LPAR": "'('", "RPAR": "')'", "LSQB": "'['", "RSQB": "']'",
+    "COLON": "':'", "SEMICOLON": "';'", "COMMA": "','", "DOT": "'.'", "EQUAL": "'='", "QMARK": "'?'",
+    "MINUS": "'-'", "__ANON_0": "'..'", "$END": "the end of the file",
+}
+
+
+@cache
+def _parser() -> Lark:
+    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="basic", propagate_positions=True,
+                maybe_placeholders=False)
+
+
+def _word(parser: Lark, name: str) -> str:
+    if name in TOKEN_WORDS:
+        return TOKEN_WORDS[name]
+    for term in parser.terminals:
+        if term.name == name:
+            pattern = term.pattern.value
+            if term.pattern.type == "str":
+                return f"'{pattern}'"
+    return name.lower()
+
+
+def _expected(parser: Lark, names: set[str]) -> str:
+    words = sorted({_word(parser, n) for n in names})
+    keywords = [w for w in words if w.startswith("'")]
+    others = [w for w in words if not w.startswith("'")]
+    listed = others + keywords
+    if len(listed) > 12:
+        listed = [*listed[:12], "…"]
+    if len(listed) == 1:
+        return listed[0]
+    return ", ".join(listed[:-1]) + " or " + listed[-1]
+
+
+def _point(source: SourceFile, line: int, col: int, length: int = 1) -> Span:
+    return Span(source, Pos(line, col), Pos(line, col + max(length, 1)))
+
+
+def _label(parser: Lark, err: UnexpectedInput) -> str | None:
+    if not isinstance(err, UnexpectedToken) or err.state is None:
+        return None
+    try:
+        label = err.match_examples(parser.parse, SYNTAX_EXAMPLES, use_accepts=True)
+    except Exception:  # noqa: BLE001 - labelling is best effort; the plain message still stands
+        return None
+    return label if isinstance(label, str) else None
+
+
+def _brace_balance(text: str) -> tuple[int, int, int] | None:
+    """(line, col, +1/-1) of the first unmatched brace, ignoring comments and strings; or None."""
+    stack: list[tuple[int, int]] = []
+    line, col, i = 1, 0, 0
+    while i < len(text):
+        ch = text[i]
+        col += 1
+        if text.startswith("//", i):
+            j = text.find("\n", i)
+            i = len(text) if j < 0 else j
+            col -= 1
+            continue
+        if ch == "\n":
+            line, col = line + 1, 0
+        elif ch == "{":
+            stack.append((line, col))
+        elif ch == "}":
+            if not stack:
+                return (line, col, -1)
+            stack.pop()
+        i += 1
+    if stack:
+        return (*stack[-1], +1)
+    return None
+
+
+def _diagnose(source: SourceFile, parser: Lark, err: UnexpectedInput) -> Diagnostic:
+    if isinstance(err, UnexpectedCharacters):
+        ch = source.text[err.pos_in_stream] if err.pos_in_stream < len(source.text) else "?"
+        hint = "assignments are written ':='" if ch == "=" else None
+        return Diagnostic(code=Code.BAD_CHARACTER, message=f"unexpected character {ch!r}",
+                          span=_point(source, err.line, err.column), hint=hint)
+    balance = _brace_balance(source.text)
+    if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
+        end = source.end_pos()
+        expected = err.expected if isinstance(err, UnexpectedEOF) else (err.accepts or err.expected)
+        if balance is not None and balance[2] > 0:
+            return Diagnostic(code=Code.UNBALANCED_BRACE, message="this '{' is never closed",
+                              span=_point(source, balance[0], balance[1]),
+                              hint="add the missing '}' (the file ends inside this block)")
+        return Diagnostic(code=Code.UNEXPECTED_END,
+                          message=f"the file ends early: expected {_expected(parser, set(expected))}",
+                          span=_point(source, end.line, end.col))
+    assert isinstance(err, UnexpectedToken)
+    tok = err.token
+    span = _point(source, tok.line or 1, tok.column or 1, len(str(tok)))
+    expected = _expected(parser, set(err.accepts or err.expected))
+    message = f"unexpected {str(tok)!r}: expected {expected}"
+    label = _label(parser, err)
+    if tok.type == "RBRACE" and balance is not None and balance[2] < 0:
+        return Diagnostic(code=Code.UNBALANCED_BRACE, message="this '}' closes nothing",
+                          span=_point(source, balance[0], balance[1]), hint="remove it, or add the '{' it closes")
+    if label == "missing_assign" or (tok.type == "EQUAL" and "__ANON_1" in (err.accepts or set())):
+        return Diagnostic(code=Code.MISSING_ASSIGN, message=f"unexpected '=': {HINTS['missing_assign']}",
+                          span=span, hint="write ':=' to assign")
+    if tok.type == "EQUAL":
+        return Diagnostic(code=Code.SYNTAX, message=message, span=span, hint=HINTS["equality_in_decl"])
+    if label == "unknown_keyword" or (tok.type == "NAME" and _at_decl_start(err)):
+        return Diagnostic(code=Code.UNKNOWN_KEYWORD, message=f"unknown keyword {str(tok)!r}", span=span,
+                          hint=HINTS["unknown_keyword"])
+    return Diagnostic(code=Code.SYNTAX, message=message, span=span)
+
+
+def _at_decl_start(err: UnexpectedToken) -> bool:
+    accepts = err.accepts or err.expected
+    return "PROCESS" in accepts or "INVARIANT" in accepts
+
+
+def parse(source: SourceFile) -> syntax.Module:
+    """Parse one file.  Raises `GcverifyError` with one GCV1xx diagnostic on a syntax error."""
+    parser = _parser()
+    try:
+        tree = parser.parse(source.text)
+    except UnexpectedInput as err:
+        raise GcverifyError([_diagnose(source, parser, err)]) from None
+    try:
+        return build(tree, source)
+    except VisitError as err:  # a bug in the builder, never the user's fault
+        raise InternalError(f"building the syntax tree failed: {err.orig_exc!r}") from err

@@ -1,0 +1,1 @@
+"""The explicit-state engine: breadth-first search over concrete states."""

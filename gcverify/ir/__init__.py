@@ -1,0 +1,1 @@
+"""Typed intermediate representation: sorts, expressions, statements, actions, the spec."""

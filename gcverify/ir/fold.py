@@ -1,0 +1,67 @@
+"""Constant folding of IR expressions, so that choices fixed by constants cost nothing.
+
+Owns: `fold(e)`, which evaluates operators whose operands are literals (`BARRIER == dijkstra`
+becomes `true` or `false`) and simplifies `and`/`or`/`not`/`if` around literals.  The result is
+equivalent to `e` in every state; lowering uses it to drop branches that can never run.
+"""
+
+from __future__ import annotations
+
+from gcverify.ir import nodes as n
+
+TRUE = n.Lit(1, n.BOOL)
+FALSE = n.Lit(0, n.BOOL)
+
+
+def _lit(e: n.Expr) -> int | None:
+    return e.value if isinstance(e, n.Lit) else None
+
+
+def fold(e: n.Expr) -> n.Expr:  # noqa: PLR0911
+    match e:
+        case n.Not(operand=a):
+            a = fold(a)
+            v = _lit(a)
+            return n.Not(a) if v is None else n.Lit(1 - v, n.BOOL)
+        case n.And(args=args):
+            return _junction(args, absorbing=0)
+        case n.Or(args=args):
+            return _junction(args, absorbing=1)
+        case n.Implies(left=a, right=b):
+            a, b = fold(a), fold(b)
+            if _lit(a) == 0 or _lit(b) == 1:
+                return TRUE
+            if _lit(a) == 1:
+                return b
+            return n.Implies(a, b)
+        case n.Cmp(op=op, left=a, right=b):
+            a, b = fold(a), fold(b)
+            x, y = _lit(a), _lit(b)
+            if x is None or y is None:
+                return n.Cmp(op, a, b)
+            result = {n.CmpOp.EQ: x == y, n.CmpOp.NE: x != y, n.CmpOp.LT: x < y, n.CmpOp.LE: x <= y,
+                      n.CmpOp.GT: x > y, n.CmpOp.GE: x >= y}[op]
+            return n.Lit(int(result), n.BOOL)
+        case n.Ite(cond=c, then=a, else_=b, type=t):
+            c = fold(c)
+            v = _lit(c)
+            if v is not None:
+                return fold(a) if v else fold(b)
+            return n.Ite(c, fold(a), fold(b), t)
+    return e
+
+
+def _junction(args: tuple[n.Expr, ...], absorbing: int) -> n.Expr:
+    kept: list[n.Expr] = []
+    for a in args:
+        a = fold(a)
+        v = _lit(a)
+        if v == absorbing:
+            return n.Lit(absorbing, n.BOOL)
+        if v is None:
+            kept.append(a)
+    if not kept:
+        return n.Lit(1 - absorbing, n.BOOL)
+    if len(kept) == 1:
+        return kept[0]
+    return n.And(tuple(kept)) if absorbing == 0 else n.Or(tuple(kept))

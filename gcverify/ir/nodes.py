@@ -1,0 +1,470 @@
+"""The core IR: the single description of a model that both engines read.
+
+Owns: sorts and types, typed expressions, the core statements an action runs, `Action`, `Process`,
+`StateVar`, `Invariant`, `Expectation` and `Spec` (a fully instantiated model: every constant has
+its value, every sort its size).
+Invariants: every expression carries its type; values are encoded as ints (bool as 0/1, enum members
+and scalarset elements by index, an option's `nil` as the size of its base sort); maps are flattened
+row-major into consecutive state slots.  Nothing here evaluates anything.
+Must not import anything from gcverify but `source`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Union
+
+from gcverify.source import Span
+
+
+def _span() -> Span | None:
+    return field(default=None, compare=False, repr=False)  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------- sorts
+
+
+@dataclass(frozen=True, slots=True)
+class BoolSort:
+    def elements(self) -> range:
+        return range(2)
+
+    def show(self, v: int) -> str:
+        return "true" if v else "false"
+
+    def __str__(self) -> str:
+        return "bool"
+
+
+@dataclass(frozen=True, slots=True)
+class IntSort:
+    """A bounded integer range lo..hi, or (lo = hi = None) an unbounded intermediate integer."""
+
+    lo: int | None
+    hi: int | None
+    name: str | None = None
+
+    @property
+    def bounded(self) -> bool:
+        return self.lo is not None and self.hi is not None
+
+    def elements(self) -> range:
+        assert self.lo is not None and self.hi is not None
+        return range(self.lo, self.hi + 1)
+
+    def show(self, v: int) -> str:
+        return str(v)
+
+    def __str__(self) -> str:
+        if self.name:
+            return self.name
+        return f"{self.lo}..{self.hi}" if self.bounded else "int"
+
+
+@dataclass(frozen=True, slots=True)
+class EnumSort:
+    name: str
+    members: tuple[str, ...]
+
+    def elements(self) -> range:
+        return range(len(self.members))
+
+    def show(self, v: int) -> str:
+        return self.members[v] if 0 <= v < len(self.members) else f"?{v}"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class ScalarsetSort:
+    """A symmetric sort: its elements are interchangeable and may only be compared for equality."""
+
+    name: str
+    size: int
+    prefix: str
+
+    def elements(self) -> range:
+        return range(self.size)
+
+    def show(self, v: int) -> str:
+        return f"{self.prefix}{v + 1}" if 0 <= v < self.size else "nil"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSort:
+    """A scalarset element or nil (encoded as `base.size`)."""
+
+    base: ScalarsetSort
+
+    @property
+    def nil(self) -> int:
+        return self.base.size
+
+    def elements(self) -> range:
+        return range(self.base.size + 1)
+
+    def show(self, v: int) -> str:
+        return self.base.show(v)
+
+    def __str__(self) -> str:
+        return f"{self.base.name}?"
+
+
+Sort = BoolSort | IntSort | EnumSort | ScalarsetSort | OptionSort
+FiniteSort = BoolSort | IntSort | EnumSort | ScalarsetSort | OptionSort
+
+BOOL = BoolSort()
+INT = IntSort(None, None)
+
+
+def default_value(sort: Sort) -> int:
+    """The value a fresh slot of this sort holds: false, lo, the first member, or nil."""
+    match sort:
+        case BoolSort() | EnumSort() | ScalarsetSort():
+            return 0
+        case IntSort(lo=lo):
+            return lo or 0
+        case OptionSort():
+            return sort.nil
+
+
+# ---------------------------------------------------------------- expressions
+
+
+class CmpOp(enum.Enum):
+    EQ = "=="
+    NE = "!="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+
+
+class ArithOp(enum.Enum):
+    ADD = "+"
+    SUB = "-"
+    MUL = "*"
+
+
+class QuantKind(enum.Enum):
+    FORALL = "forall"
+    EXISTS = "exists"
+
+
+class FaultKind(enum.Enum):
+    ASSERTION = "assertion failed"
+    NIL_DEREF = "nil dereference"
+    OUT_OF_RANGE = "value out of range"
+
+
+@dataclass(frozen=True, slots=True)
+class Lit:
+    value: int
+    type: Sort
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """Read state variable `var` at `indices` (one per key sort; none for a scalar)."""
+
+    var: int
+    indices: tuple[Expr, ...]
+    type: Sort
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """The action's parameter number `index` (the process instance, a `choose` value, a branch)."""
+
+    index: int
+    type: Sort
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """A name bound inside an expression or action: quantifier variable, def argument, let."""
+
+    slot: int
+    type: Sort
+    name: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SymRef:
+    """A process-level name (choose/for variable, procedure parameter, local) before lowering."""
+
+    sym: int
+    type: Sort
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    operand: Expr
+    type: Sort = BOOL
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    args: tuple[Expr, ...]
+    type: Sort = BOOL
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    args: tuple[Expr, ...]
+    type: Sort = BOOL
+
+
+@dataclass(frozen=True, slots=True)
+class Implies:
+    left: Expr
+    right: Expr
+    type: Sort = BOOL
+
+
+@dataclass(frozen=True, slots=True)
+class Cmp:
+    op: CmpOp
+    left: Expr
+    right: Expr
+    type: Sort = BOOL
+
+
+@dataclass(frozen=True, slots=True)
+class Arith:
+    op: ArithOp
+    left: Expr
+    right: Expr
+    type: Sort = INT
+
+
+@dataclass(frozen=True, slots=True)
+class Neg:
+    operand: Expr
+    type: Sort = INT
+
+
+@dataclass(frozen=True, slots=True)
+class Ite:
+    cond: Expr
+    then: Expr
+    else_: Expr
+    type: Sort
+
+
+@dataclass(frozen=True, slots=True)
+class Quant:
+    kind: QuantKind
+    slot: int
+    sort: FiniteSort
+    body: Expr
+    name: str = field(default="", compare=False)
+    type: Sort = BOOL
+
+
+@dataclass(frozen=True, slots=True)
+class Unwrap:
+    """An option used as its base sort: a nil-dereference fault when it is nil."""
+
+    operand: Expr
+    type: Sort
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Reachable:
+    """Built in: the object is reachable from a root through pointer fields."""
+
+    operand: Expr
+    type: Sort = BOOL
+
+
+@dataclass(frozen=True, slots=True)
+class ReachFrom:
+    """Built in: `target` is reachable from an object x with `start` (x bound at `start_slot`)
+    through pointer fields, entering only objects y with `via` (y bound at `via_slot`)."""
+
+    target: Expr
+    start_slot: int
+    start: Expr
+    via_slot: int
+    via: Expr
+    type: Sort = BOOL
+
+
+@dataclass(frozen=True, slots=True)
+class Apply:
+    """A call of `def` number `fn`."""
+
+    fn: int
+    args: tuple[Expr, ...]
+    type: Sort
+
+
+Expr = Union[Lit, Read, Param, Bound, SymRef, Not, And, Or, Implies, Cmp, Arith, Neg, Ite, Quant, Unwrap,
+             Reachable, ReachFrom, Apply]
+
+
+# ---------------------------------------------------------------- core statements (inside one action)
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    var: int
+    indices: tuple[Expr, ...]
+    value: Expr
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Let:
+    slot: int
+    value: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class If:
+    cond: Expr
+    then: tuple[Stmt, ...]
+    else_: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Assume:
+    """A guard: the action is enabled only if it holds."""
+
+    cond: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Assert:
+    cond: Expr
+    span: Span | None = _span()
+
+
+Stmt = Union[Assign, Let, If, Assume, Assert]
+
+
+# ---------------------------------------------------------------- model
+
+
+class VarKind(enum.Enum):
+    STATE = "state"          # declared with `var`
+    LOCAL = "local"          # a process's local (declared or made by lowering), one per instance
+    PC = "pc"                # a process's program counter
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StateVar:
+    name: str
+    keys: tuple[FiniteSort, ...]
+    sort: Sort
+    init: int
+    kind: VarKind = VarKind.STATE
+    hidden: bool = False     # made by lowering; shown in traces only when asked
+    span: Span | None = _span()
+
+    @property
+    def size(self) -> int:
+        n = 1
+        for k in self.keys:
+            n *= len(k.elements())
+        return n
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Def:
+    name: str
+    slots: tuple[int, ...]
+    body: Expr
+    type: Sort
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionParam:
+    name: str
+    sort: FiniteSort
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Action:
+    """One atomic step: from control point `from_pc` of `process`, guarded, to `to_pc`.
+
+    Parameter 0 is the process instance when the process is replicated.  The body reads the
+    pre-state and writes the post-state in order (see semantics/interp.py).
+    """
+
+    index: int
+    process: int
+    label: str
+    params: tuple[ActionParam, ...]
+    from_pc: int
+    to_pc: int
+    body: tuple[Stmt, ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Process:
+    name: str
+    instance: ScalarsetSort | EnumSort | IntSort | None
+    instance_name: str | None
+    pc_var: int
+    end_pc: int
+    pc_spans: tuple[Span | None, ...] = field(compare=False)
+
+    @property
+    def instances(self) -> range:
+        return self.instance.elements() if self.instance is not None else range(1)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Invariant:
+    name: str
+    body: Expr
+    span: Span | None = _span()
+
+
+class Expected(enum.Enum):
+    HOLDS = "holds"
+    VIOLATED = "violated"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Expectation:
+    property: str
+    verdict: Expected
+    within: int | None
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Heap:
+    """Where the pointer graph lives: `var` maps Object -> Field -> Object?; roots are whole vars."""
+
+    var: int
+    objects: ScalarsetSort
+    fields: EnumSort
+    roots: tuple[int, ...]
+    allocated: int | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Spec:
+    name: str
+    file: str
+    consts: tuple[tuple[str, str], ...]
+    vars: tuple[StateVar, ...]
+    defs: tuple[Def, ...]
+    processes: tuple[Process, ...]
+    actions: tuple[Action, ...]
+    invariants: tuple[Invariant, ...]
+    expectations: tuple[Expectation, ...]
+    heap: Heap | None
+    symmetric: tuple[ScalarsetSort, ...]

@@ -1,0 +1,80 @@
+"""Text reports: the results table and counterexample traces, as plain strings.
+
+Owns: `render_trace` (a counterexample as a story: step number, process instance, source line,
+parameter values, changed variables, heap line; the last state names the violated property and its
+witnesses) and `render_summary`.  Pure functions of results; they never re-run the model.
+"""
+
+from __future__ import annotations
+
+from gcverify.ir import nodes as n
+from gcverify.report.view import changes, heap_line
+from gcverify.results import CheckResult, FindingKind, SpecResult
+from gcverify.semantics.layout import Layout
+from gcverify.semantics.state import ActionInstance
+
+
+def instance_text(spec: n.Spec, inst: ActionInstance) -> tuple[str, str]:
+    """('Mutator[m1]', 'r=0 s=1 f=next') for an action instance."""
+    action = spec.actions[inst.action]
+    proc = spec.processes[action.process]
+    params = list(zip(action.params, inst.args, strict=True))
+    who = proc.name
+    if proc.instance is not None:
+        who = f"{proc.name}[{proc.instance.show(inst.args[0])}]"
+        params = params[1:]
+    args = " ".join(f"{p.name}={p.sort.show(v)}" for p, v in params if p.name != "branch")
+    return who, args
+
+
+def render_trace(result: SpecResult, check: CheckResult) -> str:
+    spec = result.spec
+    finding = check.finding
+    assert finding is not None
+    layout = Layout(spec)
+    trace = finding.trace
+    lines = [f"Counterexample for {check.property} in {spec.name} ({len(trace)} steps, shortest):"]
+    heap = heap_line(spec, layout, trace.init)
+    lines.append(f"  0. initial state")
+    if heap:
+        lines.append(f"       heap: {heap}")
+    prev = trace.init
+    width = len(str(len(trace)))
+    for i, step in enumerate(trace.steps, 1):
+        action = spec.actions[step.action.action]
+        who, args = instance_text(spec, step.action)
+        where = f"{action.span}" if action.span else ""
+        lines.append(f"  {i:>{width}}. {who}  {action.label}" + (f"   ({args})" if args else "")
+                     + (f"   @ {where}" if where else ""))
+        delta = changes(spec, layout, prev, step.state)
+        if delta:
+            lines.append("       " + ", ".join(f"{c.name}: {c.before} → {c.after}" for c in delta))
+        heap = heap_line(spec, layout, step.state)
+        if heap:
+            lines.append(f"       heap: {heap}")
+        prev = step.state
+    lines.append(_verdict_line(check))
+    return "\n".join(lines)
+
+
+def _verdict_line(check: CheckResult) -> str:
+    finding = check.finding
+    assert finding is not None
+    if finding.kind is FindingKind.FAULT:
+        where = f" at {finding.span}" if finding.span else ""
+        return f"  ✗ the last step faults: {finding.message}{where}"
+    if finding.kind is FindingKind.DEADLOCK:
+        return "  ✗ deadlock: no process can take a step"
+    where = f" (declared at {check.span})" if check.span else ""
+    witness = f": {finding.message}" if finding.message else ""
+    return f"  ✗ invariant {check.property} is false in the last state{where}{witness}"
+
+
+def render_summary(results: list[SpecResult]) -> str:
+    rows = [("spec", "property", "expected", "verdict", "states", "depth", "seconds", "")]
+    for r in results:
+        for c in r.results:
+            rows.append((r.name, c.property, (c.expected.value if c.expected else "holds"), c.verdict.value,
+                         f"{c.states:,}", str(c.depth), f"{c.seconds:.2f}", "ok" if c.met else "UNEXPECTED"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)

@@ -1,0 +1,118 @@
+"""Results: the single source of truth that every report renders.
+
+Owns: `Verdict`, the evidence kinds behind a verdict (`ExhaustiveSearch`, `Partial`), `Finding`
+(a counterexample with what it violates), `CheckResult` (one property of one spec) and `SpecResult`.
+A `holds` always carries its scope: the constants it was checked with and how (see `scope()`).
+Must not import gcverify.explore, gcverify.pipeline, gcverify.report or gcverify.cli.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from gcverify.ir import nodes as n
+from gcverify.semantics.state import Trace
+from gcverify.source import Span
+
+
+class Verdict(enum.Enum):
+    HOLDS = "holds"
+    VIOLATED = "violated"
+    UNKNOWN = "unknown"
+
+
+class FindingKind(enum.Enum):
+    INVARIANT = "invariant"
+    FAULT = "fault"
+    DEADLOCK = "deadlock"
+
+
+@dataclass(frozen=True, slots=True)
+class ExhaustiveSearch:
+    """Every reachable state of this instance was explored."""
+
+    states: int
+    depth: int
+
+    def describe(self) -> str:
+        return f"exhaustive: all {self.states:,} reachable states"
+
+
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """The search stopped early (a limit); nothing beyond `depth` complete levels is claimed."""
+
+    states: int
+    depth: int
+    reason: str
+
+    def describe(self) -> str:
+        return f"unknown: {self.reason}; explored {self.states:,} states, depth {self.depth}"
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A counterexample was found (and replayed)."""
+
+    states: int
+    depth: int
+
+    def describe(self) -> str:
+        return f"counterexample of {self.depth} steps"
+
+
+Evidence = ExhaustiveSearch | Partial | Found
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    kind: FindingKind
+    trace: Trace
+    message: str
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckResult:
+    property: str
+    verdict: Verdict
+    evidence: Evidence
+    expected: n.Expected | None
+    within: int | None
+    finding: Finding | None
+    engine: str
+    states: int
+    depth: int
+    seconds: float
+    span: Span | None = None
+
+    @property
+    def met(self) -> bool:
+        """Whether the result is what the spec expects (no expectation: every invariant holds)."""
+        if self.verdict is Verdict.UNKNOWN:
+            return False
+        want = self.expected or n.Expected.HOLDS
+        if want is n.Expected.HOLDS:
+            return self.verdict is Verdict.HOLDS
+        if self.verdict is not Verdict.VIOLATED:
+            return False
+        return self.within is None or self.finding is None or len(self.finding.trace) <= self.within
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpecResult:
+    spec: n.Spec
+    results: tuple[CheckResult, ...]
+    states: int
+    depth: int
+    seconds: float
+    complete: bool
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def scope(self) -> str:
+        sizes = ", ".join(f"{k}={v}" for k, v in self.spec.consts)
+        return sizes or "no constants"

@@ -1,0 +1,524 @@
+"""THE semantics: the one interpreter of IR expressions and actions, generic in the value type V.
+
+Owns: `Compiler` (stages each expression and statement into a closure once per model and `Ops`;
+the closures are the interpreter, there is no second one), `Frame` (the state being built by an
+action, its parameters, bound names, path condition, guard and faults) and `Outcome`.
+Rules (see STYLE.md §3): nothing here applies Python control flow to a `V` except through
+`ops.value_of`, which answers only when the value is known; unknown (symbolic) conditions take both
+branches and merge.  Faults record the path condition under which they happen, so concrete and
+symbolic runs agree on them (NOTE(faults)).
+Must not import z3.
+
+NOTE(faults): an action instance faults when, with all its guards so far true, a nil is
+dereferenced, an index or an assigned value leaves its range, or an `assert` fails.  Evaluation is
+left to right and short-circuits (`and`, `or`, `implies`, `if`, quantifiers), so `o != nil and
+color[o] == white` never faults.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Generic
+
+from gcverify.ir import nodes as n
+from gcverify.semantics.layout import Layout
+from gcverify.semantics.ops import Ops, V
+from gcverify.source import Span
+
+
+class Disabled(Exception):
+    """A guard is false: the action instance is not enabled."""
+
+
+class Stop(Exception):
+    """A fault certainly happened; nothing after it runs."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fault(Generic[V]):
+    cond: V
+    kind: n.FaultKind
+    span: Span | None
+
+
+@dataclass(slots=True)
+class Frame(Generic[V]):
+    state: list[V]
+    params: Sequence[V]
+    path: V
+    enabled: V
+    bound: dict[int, V] = field(default_factory=dict)
+    faults: list[Fault[V]] = field(default_factory=list)
+    version: int = 0
+    reach_cache: tuple[int, list[V]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Generic[V]):
+    enabled: V
+    faults: tuple[Fault[V], ...]
+    post: tuple[V, ...]
+
+
+Fn = Callable[[Frame[V]], V]
+Run = Callable[[Frame[V]], None]
+
+
+class Compiler(Generic[V]):
+    """Stages IR into closures over `Frame[V]`, for one model and one `Ops`."""
+
+    def __init__(self, spec: n.Spec, layout: Layout, ops: Ops[V]) -> None:
+        self.spec = spec
+        self.layout = layout
+        self.ops = ops
+        self.true = ops.lit(1, n.BOOL)
+        self.false = ops.lit(0, n.BOOL)
+        self.defs: dict[int, Fn[V]] = {}
+        self.def_bodies = [d.body for d in spec.defs]
+
+    # ------------------------------------------------------------ guards and faults
+
+    def assume(self, f: Frame[V], cond: V) -> None:
+        ops = self.ops
+        k = ops.value_of(cond)
+        if k == 1:
+            return
+        if k == 0 and ops.value_of(f.path) == 1:
+            raise Disabled
+        f.enabled = ops.and_(f.enabled, ops.or_(ops.not_(f.path), cond))
+
+    def fault(self, f: Frame[V], cond: V, kind: n.FaultKind, span: Span | None) -> None:
+        ops = self.ops
+        if ops.value_of(cond) == 0:
+            return
+        c = ops.and_(f.path, f.enabled, cond)
+        k = ops.value_of(c)
+        if k == 0:
+            return
+        f.faults.append(Fault(c, kind, span))
+        if k == 1:
+            raise Stop
+
+    # ------------------------------------------------------------ expressions
+
+    def expr(self, e: n.Expr) -> Fn[V]:  # noqa: PLR0911, PLR0912
+        ops = self.ops
+        match e:
+            case n.Lit(value=v, type=t):
+                c = ops.lit(v, t)
+                return lambda f: c
+            case n.Read():
+                return self.read(e)
+            case n.Param(index=i):
+                return lambda f: f.params[i]
+            case n.Bound(slot=slot):
+                return lambda f: f.bound[slot]
+            case n.SymRef():
+                raise AssertionError("SymRef survived lowering")
+            case n.Not(operand=a):
+                fa = self.expr(a)
+                return lambda f: ops.not_(fa(f))
+            case n.And(args=args):
+                return self.conj([self.expr(a) for a in args], negate=False)
+            case n.Or(args=args):
+                return self.conj([self.expr(a) for a in args], negate=True)
+            case n.Implies(left=a, right=b):
+                return self.implies(self.expr(a), self.expr(b))
+            case n.Cmp(op=op, left=a, right=b):
+                return self.cmp(op, self.expr(a), self.expr(b))
+            case n.Arith(op=op, left=a, right=b):
+                fa, fb = self.expr(a), self.expr(b)
+                fn = {n.ArithOp.ADD: ops.add, n.ArithOp.SUB: ops.sub, n.ArithOp.MUL: ops.mul}[op]
+                return lambda f: fn(fa(f), fb(f))
+            case n.Neg(operand=a):
+                fa = self.expr(a)
+                return lambda f: ops.neg(fa(f))
+            case n.Ite(cond=cnd, then=a, else_=b):
+                return self.ite(self.expr(cnd), self.expr(a), self.expr(b))
+            case n.Quant():
+                return self.quant(e)
+            case n.Unwrap(operand=a, type=t, span=span):
+                return self.unwrap(self.expr(a), t, span)
+            case n.Reachable(operand=a):
+                return self.reachable(self.expr(a))
+            case n.ReachFrom():
+                return self.reach_from(e)
+            case n.Apply(fn=fn_index, args=args):
+                return self.apply(fn_index, [self.expr(a) for a in args])
+        raise AssertionError(f"unknown expression {e!r}")
+
+    def conj(self, parts: list[Fn[V]], negate: bool) -> Fn[V]:
+        """`and` (or, with negate, `or`), short-circuiting left to right."""
+        ops = self.ops
+        stop = 1 if negate else 0
+        done = self.true if negate else self.false
+        empty = self.false if negate else self.true
+
+        def run(f: Frame[V]) -> V:
+            saved = f.path
+            pending: list[V] = []
+            try:
+                for part in parts:
+                    v = part(f)
+                    k = ops.value_of(v)
+                    if k == stop:
+                        return done if not pending else (ops.or_(*pending, v) if negate else ops.and_(*pending, v))
+                    if k is None:
+                        pending.append(v)
+                        f.path = ops.and_(f.path, ops.not_(v) if negate else v)
+            finally:
+                f.path = saved
+            if not pending:
+                return empty
+            return ops.or_(*pending) if negate else ops.and_(*pending)
+
+        return run
+
+    def implies(self, fa: Fn[V], fb: Fn[V]) -> Fn[V]:
+        ops = self.ops
+        neg = self.conj([lambda f: ops.not_(fa(f)), fb], negate=True)
+        return neg
+
+    def cmp(self, op: n.CmpOp, fa: Fn[V], fb: Fn[V]) -> Fn[V]:
+        ops = self.ops
+        match op:
+            case n.CmpOp.EQ:
+                return lambda f: ops.eq(fa(f), fb(f))
+            case n.CmpOp.NE:
+                return lambda f: ops.not_(ops.eq(fa(f), fb(f)))
+            case n.CmpOp.LT:
+                return lambda f: ops.lt(fa(f), fb(f))
+            case n.CmpOp.LE:
+                return lambda f: ops.le(fa(f), fb(f))
+            case n.CmpOp.GT:
+                return lambda f: ops.lt(fb(f), fa(f))
+            case n.CmpOp.GE:
+                return lambda f: ops.le(fb(f), fa(f))
+
+    def ite(self, fc: Fn[V], fa: Fn[V], fb: Fn[V]) -> Fn[V]:
+        ops = self.ops
+
+        def run(f: Frame[V]) -> V:
+            c = fc(f)
+            k = ops.value_of(c)
+            if k == 1:
+                return fa(f)
+            if k == 0:
+                return fb(f)
+            saved = f.path
+            try:
+                f.path = ops.and_(saved, c)
+                a = fa(f)
+                f.path = ops.and_(saved, ops.not_(c))
+                b = fb(f)
+            finally:
+                f.path = saved
+            return ops.ite(c, a, b)
+
+        return run
+
+    def quant(self, e: n.Quant) -> Fn[V]:
+        ops = self.ops
+        body = self.expr(e.body)
+        values = [ops.lit(v, e.sort) for v in e.sort.elements()]
+        slot = e.slot
+        parts: list[Fn[V]] = []
+        for value in values:
+            def part(f: Frame[V], value: V = value) -> V:
+                f.bound[slot] = value
+                return body(f)
+            parts.append(part)
+        return self.conj(parts, negate=e.kind is n.QuantKind.EXISTS)
+
+    def unwrap(self, fa: Fn[V], sort: n.Sort, span: Span | None) -> Fn[V]:
+        ops = self.ops
+        assert isinstance(sort, n.ScalarsetSort)
+        nil = ops.lit(sort.size, n.OptionSort(sort))
+        zero = ops.lit(0, sort)
+
+        def run(f: Frame[V]) -> V:
+            v = fa(f)
+            k = ops.value_of(v)
+            if k is not None and k != sort.size:
+                return v
+            is_nil = ops.eq(v, nil)
+            self.fault(f, is_nil, n.FaultKind.NIL_DEREF, span)
+            return ops.ite(is_nil, zero, v)
+
+        return run
+
+    def apply(self, index: int, args: list[Fn[V]]) -> Fn[V]:
+        d = self.spec.defs[index]
+        if index not in self.defs:
+            self.defs[index] = self.expr(d.body)
+        slots = d.slots
+
+        def run(f: Frame[V]) -> V:
+            values = [a(f) for a in args]
+            saved = [f.bound.get(s) for s in slots]
+            for s, v in zip(slots, values, strict=True):
+                f.bound[s] = v
+            try:
+                return self.defs[index](f)
+            finally:
+                for s, old in zip(slots, saved, strict=True):
+                    if old is not None:
+                        f.bound[s] = old
+
+        return run
+
+    def reachable(self, fa: Fn[V]) -> Fn[V]:
+        ops = self.ops
+        heap = self.spec.heap
+        assert heap is not None
+        size = heap.objects.size
+        root_slots = [s for r in heap.roots for s in self.var_slots(r)]
+        hl = self.layout.vars[heap.var]
+        nfields = hl.sizes[1]
+        objs = [ops.lit(o, heap.objects) for o in range(size)]
+
+        def run(f: Frame[V]) -> V:
+            if f.reach_cache is None or f.reach_cache[0] != f.version:
+                st = f.state
+                succ = [[st[hl.offset + o * nfields + k] for k in range(nfields)] for o in range(size)]
+                f.reach_cache = (f.version, ops.reach([st[s] for s in root_slots], succ, size))
+            flags = f.reach_cache[1]
+            o = fa(f)
+            k = ops.value_of(o)
+            if k is not None:
+                return flags[k]
+            return ops.or_(*(ops.and_(ops.eq(o, objs[i]), flags[i]) for i in range(size)))
+
+        return run
+
+    def reach_from(self, e: n.ReachFrom) -> Fn[V]:
+        ops = self.ops
+        heap = self.spec.heap
+        assert heap is not None
+        size = heap.objects.size
+        hl = self.layout.vars[heap.var]
+        nfields = hl.sizes[1]
+        objs = [ops.lit(o, heap.objects) for o in range(size)]
+        nil = ops.lit(size, n.OptionSort(heap.objects))
+        target, start, via = self.expr(e.target), self.expr(e.start), self.expr(e.via)
+
+        def flags(f: Frame[V], slot: int, cond: Fn[V]) -> list[V]:
+            out = []
+            for o in objs:
+                f.bound[slot] = o
+                out.append(cond(f))
+            return out
+
+        def keep(p: V, allowed: list[V]) -> V:
+            k = ops.value_of(p)
+            if k is not None:
+                return ops.ite(allowed[k], p, nil) if k < size else nil
+            ok = ops.or_(*(ops.and_(ops.eq(p, objs[i]), allowed[i]) for i in range(size)))
+            return ops.ite(ok, p, nil)
+
+        def run(f: Frame[V]) -> V:
+            seeds = [ops.ite(c, o, nil) for c, o in zip(flags(f, e.start_slot, start), objs, strict=True)]
+            allowed = flags(f, e.via_slot, via)
+            st = f.state
+            succ = [[keep(st[hl.offset + o * nfields + k], allowed) for k in range(nfields)] for o in range(size)]
+            reached = ops.reach(seeds, succ, size)
+            t = target(f)
+            k = ops.value_of(t)
+            if k is not None:
+                return reached[k]
+            return ops.or_(*(ops.and_(ops.eq(t, objs[i]), reached[i]) for i in range(size)))
+
+        return run
+
+    def var_slots(self, var: int) -> range:
+        vl = self.layout.vars[var]
+        return range(vl.offset, vl.offset + vl.size)
+
+    # ------------------------------------------------------------ state access
+
+    def offsets(self, var: int, indices: Sequence[n.Expr], span: Span | None) -> Callable[[Frame[V]], list[tuple[V, int]]]:
+        """For a read or write, the candidate slots with the condition under which each is meant.
+        Concretely (or with known indices) that is one slot under `true`."""
+        ops = self.ops
+        vl = self.layout.vars[var]
+        keys = self.spec.vars[var].keys
+        fns = [self.expr(i) for i in indices]
+        dims = list(zip(fns, keys, vl.los, vl.sizes, vl.strides, strict=True))
+        true = self.true
+        key_lits = [[ops.lit(v, k) for v in k.elements()] for k in keys]
+
+        def run(f: Frame[V]) -> list[tuple[V, int]]:
+            cands: list[tuple[V, int]] = [(true, vl.offset)]
+            for d, (fn, key, lo, size, stride) in enumerate(dims):
+                v = fn(f)
+                k = ops.value_of(v)
+                if k is not None:
+                    if not lo <= k < lo + size:
+                        self.fault(f, true, n.FaultKind.OUT_OF_RANGE, span)
+                        k = lo
+                    cands = [(c, off + (k - lo) * stride) for c, off in cands]
+                    continue
+                options = [(ops.eq(v, key_lits[d][j]), j) for j in range(size)]
+                self.fault(f, ops.not_(ops.or_(*(c for c, _ in options))), n.FaultKind.OUT_OF_RANGE, span)
+                cands = [(ops.and_(c, c2), off + j * stride) for (c, off), (c2, j) in itertools.product(cands, options)]
+            return cands
+
+        return run
+
+    def read(self, e: n.Read) -> Fn[V]:
+        vl = self.layout.vars[e.var]
+        if not e.indices:
+            off = vl.offset
+            return lambda f: f.state[off]
+        ops = self.ops
+        locate = self.offsets(e.var, e.indices, None)
+
+        def run(f: Frame[V]) -> V:
+            cands = locate(f)
+            value = f.state[cands[-1][1]]
+            for c, off in reversed(cands[:-1]):
+                value = ops.ite(c, f.state[off], value)
+            return value
+
+        return run
+
+    # ------------------------------------------------------------ statements
+
+    def stmt(self, st: n.Stmt) -> Run[V]:
+        match st:
+            case n.Assign():
+                return self.assign(st)
+            case n.Let(slot=slot, value=v):
+                fv = self.expr(v)
+
+                def let(f: Frame[V]) -> None:
+                    f.bound[slot] = fv(f)
+
+                return let
+            case n.Assume(cond=cnd):
+                fc = self.expr(cnd)
+                return lambda f: self.assume(f, fc(f))
+            case n.Assert(cond=cnd, span=span):
+                fc = self.expr(cnd)
+                ops = self.ops
+                return lambda f: self.fault(f, ops.not_(fc(f)), n.FaultKind.ASSERTION, span)
+            case n.If(cond=cnd, then=t, else_=e):
+                return self.if_(self.expr(cnd), self.block(t), self.block(e))
+        raise AssertionError(f"unknown statement {st!r}")
+
+    def block(self, stmts: Sequence[n.Stmt]) -> Run[V]:
+        runs = [self.stmt(s) for s in stmts]
+
+        def run(f: Frame[V]) -> None:
+            for r in runs:
+                r(f)
+
+        return run
+
+    def assign(self, st: n.Assign) -> Run[V]:
+        ops = self.ops
+        var = self.spec.vars[st.var]
+        fv = self.expr(st.value)
+        sort = var.sort
+        check: Callable[[Frame[V], V], V] | None = None
+        if isinstance(sort, n.IntSort) and sort.bounded:
+            lo, hi = ops.lit(sort.lo or 0, n.INT), ops.lit(sort.hi or 0, n.INT)
+            if st.value.type != sort:
+                def check(f: Frame[V], v: V) -> V:
+                    bad = ops.not_(ops.and_(ops.le(lo, v), ops.le(v, hi)))
+                    self.fault(f, bad, n.FaultKind.OUT_OF_RANGE, st.span)
+                    return ops.ite(bad, lo, v)
+        if not st.indices:
+            off = self.layout.vars[st.var].offset
+
+            def assign_scalar(f: Frame[V]) -> None:
+                v = fv(f)
+                if check is not None:
+                    v = check(f, v)
+                f.state[off] = v
+                f.version += 1
+
+            return assign_scalar
+        locate = self.offsets(st.var, st.indices, st.span)
+
+        def assign_map(f: Frame[V]) -> None:
+            cands = locate(f)
+            v = fv(f)
+            if check is not None:
+                v = check(f, v)
+            if len(cands) == 1:
+                f.state[cands[0][1]] = v
+            else:
+                for c, off in cands:
+                    f.state[off] = ops.ite(c, v, f.state[off])
+            f.version += 1
+
+        return assign_map
+
+    def if_(self, fc: Fn[V], then: Run[V], else_: Run[V]) -> Run[V]:
+        ops = self.ops
+
+        def run(f: Frame[V]) -> None:
+            c = fc(f)
+            k = ops.value_of(c)
+            if k == 1:
+                then(f)
+                return
+            if k == 0:
+                else_(f)
+                return
+            saved_path, pre = f.path, list(f.state)
+            f.path = ops.and_(saved_path, c)
+            then(f)
+            after_then = f.state
+            f.state = pre
+            f.path = ops.and_(saved_path, ops.not_(c))
+            else_(f)
+            f.state = [a if a is b else ops.ite(c, a, b) for a, b in zip(after_then, f.state, strict=True)]
+            f.path = saved_path
+            f.version += 1
+
+        return run
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledAction(Generic[V]):
+    action: n.Action
+    run: Run[V]
+
+
+class Interpreter(Generic[V]):
+    """A model's actions and invariants, staged once for one `Ops`."""
+
+    def __init__(self, spec: n.Spec, ops: Ops[V], layout: Layout | None = None) -> None:
+        self.spec = spec
+        self.ops = ops
+        self.layout = layout or Layout(spec)
+        self.compiler = Compiler(spec, self.layout, ops)
+        self.actions = [CompiledAction(a, self.compiler.block(a.body)) for a in spec.actions]
+        self.invariants = [self.compiler.expr(i.body) for i in spec.invariants]
+
+    def frame(self, state: Sequence[V], args: Sequence[V]) -> Frame[V]:
+        t = self.compiler.true
+        return Frame(list(state), args, t, t)
+
+    def run_action(self, index: int, state: Sequence[V], args: Sequence[V]) -> Outcome[V] | None:
+        """The outcome of action `index` with `args` from `state`; None when a guard is certainly false."""
+        f = self.frame(state, args)
+        try:
+            self.actions[index].run(f)
+        except Disabled:
+            return None
+        except Stop:
+            pass
+        return Outcome(f.enabled, tuple(f.faults), tuple(f.state))
+
+    def eval_invariant(self, index: int, state: Sequence[V]) -> tuple[V, tuple[Fault[V], ...]]:
+        f = self.frame(state, ())
+        try:
+            value = self.invariants[index](f)
+        except Stop:
+            value = self.compiler.false
+        return value, tuple(f.faults)

@@ -1,0 +1,81 @@
+"""`Model`: a lowered spec made executable under concrete semantics.
+
+Owns: the initial state, the enumeration of action instances (every argument tuple of every
+action, grouped by process instance and program counter so a state only tries the actions its
+processes can take), successor generation, invariant evaluation and fault reporting.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from gcverify.ir import nodes as n
+from gcverify.semantics.concrete import CONCRETE
+from gcverify.semantics.interp import Fault, Interpreter
+from gcverify.semantics.layout import Layout
+from gcverify.semantics.state import ActionInstance, State
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    instance: ActionInstance
+    post: State
+    fault: Fault[int] | None
+
+
+class Model:
+    def __init__(self, spec: n.Spec) -> None:
+        self.spec = spec
+        self.layout = Layout(spec)
+        self.interp: Interpreter[int] = Interpreter(spec, CONCRETE, self.layout)
+        # instances[t] = the action instance with transition id t
+        self.instances: list[ActionInstance] = []
+        # by (pc slot, pc value) -> transition ids that need that program counter
+        self.by_pc: dict[tuple[int, int], list[int]] = {}
+        self.pc_slots: list[int] = []
+        for proc_index, proc in enumerate(spec.processes):
+            for inst in proc.instances:
+                key = (inst,) if proc.instance is not None else ()
+                self.pc_slots.append(self.layout.slot(proc.pc_var, key))
+            del proc_index
+        for a in spec.actions:
+            proc = spec.processes[a.process]
+            domains = [p.sort.elements() for p in a.params]
+            for args in itertools.product(*domains):
+                key = (args[0],) if proc.instance is not None else ()
+                slot = self.layout.slot(proc.pc_var, key)
+                self.by_pc.setdefault((slot, a.from_pc), []).append(len(self.instances))
+                self.instances.append(ActionInstance(a.index, tuple(args)))
+        self.end_pcs = {self.layout.slot(p.pc_var, (i,) if p.instance is not None else ()): p.end_pc
+                        for p in spec.processes for i in p.instances}
+
+    def initial(self) -> State:
+        return self.layout.initial()
+
+    def successors(self, state: State) -> Iterator[tuple[int, Transition]]:
+        """Every enabled action instance from `state`, with its transition id."""
+        run = self.interp.run_action
+        for slot in self.pc_slots:
+            for t in self.by_pc.get((slot, state[slot]), ()):
+                inst = self.instances[t]
+                out = run(inst.action, state, inst.args)
+                if out is None:
+                    continue
+                fault = out.faults[0] if out.faults else None
+                yield t, Transition(inst, out.post, fault)
+
+    def step(self, state: State, inst: ActionInstance) -> Transition | None:
+        out = self.interp.run_action(inst.action, state, inst.args)
+        if out is None:
+            return None
+        return Transition(inst, out.post, out.faults[0] if out.faults else None)
+
+    def check(self, index: int, state: State) -> bool:
+        """Whether invariant `index` holds in `state` (a fault while evaluating it counts as false)."""
+        value, faults = self.interp.eval_invariant(index, state)
+        return bool(value) and not faults
+
+    def terminated(self, state: State) -> bool:
+        return all(state[slot] == pc for slot, pc in self.end_pcs.items())

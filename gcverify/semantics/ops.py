@@ -1,0 +1,51 @@
+"""The `Ops[V]` protocol: the only place where concrete and symbolic execution differ.
+
+Owns: the primitive operations the interpreter applies to values of type `V`.  Everything else in
+`semantics/` is written against this protocol and never applies Python's `if`, `and`, `or`, `not`
+or `==` to a `V` (see STYLE.md §3, rules of thumb).
+Must not import z3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
+from gcverify.ir.nodes import Sort
+
+V = TypeVar("V")
+
+
+class Ops(Protocol[V]):
+    def lit(self, value: int, sort: Sort) -> V: ...
+
+    def value_of(self, v: V) -> int | None:
+        """The concrete value of `v` if it is known (always, concretely), else None."""
+        ...
+
+    def not_(self, a: V) -> V: ...
+
+    def and_(self, *args: V) -> V: ...
+
+    def or_(self, *args: V) -> V: ...
+
+    def eq(self, a: V, b: V) -> V: ...
+
+    def lt(self, a: V, b: V) -> V: ...
+
+    def le(self, a: V, b: V) -> V: ...
+
+    def add(self, a: V, b: V) -> V: ...
+
+    def sub(self, a: V, b: V) -> V: ...
+
+    def mul(self, a: V, b: V) -> V: ...
+
+    def neg(self, a: V) -> V: ...
+
+    def ite(self, cond: V, then: V, else_: V) -> V: ...
+
+    def reach(self, roots: Sequence[V], succ: Sequence[Sequence[V]], size: int) -> list[V]:
+        """For each object 0..size-1, whether it is reachable from one of `roots` (object-or-nil
+        values, nil being `size`) following `succ[o]` (the values of o's pointer fields)."""
+        ...
