@@ -22,7 +22,7 @@ class ExitCode(enum.IntEnum):
     USAGE = 2
     DEADLOCK = 11
     VIOLATION = 12
-    UNKNOWN = 13
+    UNKNOWN = 20
     ASSERTION = 14
     STATIC_ERROR = 120
     SYNTAX_ERROR = 150
@@ -126,6 +126,7 @@ class InternalError(Exception):
     """A bug in gcverify itself (a failed replay, a broken internal invariant)."""
 
 
-def error(code: Code, message: str, span: Span | None, hint: str | None = None,
-          notes: tuple[Note, ...] = ()) -> Diagnostic:
+def error(
+    code: Code, message: str, span: Span | None, hint: str | None = None, notes: tuple[Note, ...] = ()
+) -> Diagnostic:
     return Diagnostic(code=code, message=message, span=span, hint=hint, notes=notes)

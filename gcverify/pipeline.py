@@ -48,10 +48,23 @@ def load_spec(path: Path, overrides: Mapping[str, str] | None = None, display: s
 
 def check_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
     model = Model(spec)
-    search = explore(model, ExploreConfig(max_states=config.max_states, max_seconds=config.max_seconds,
-                                          check_deadlock=config.check_deadlock, progress=config.progress))
-    return SpecResult(spec=spec, results=tuple(_results(model, search, config)), states=search.states,
-                      depth=search.depth, seconds=search.seconds, complete=search.complete)
+    search = explore(
+        model,
+        ExploreConfig(
+            max_states=config.max_states,
+            max_seconds=config.max_seconds,
+            check_deadlock=config.check_deadlock,
+            progress=config.progress,
+        ),
+    )
+    return SpecResult(
+        spec=spec,
+        results=tuple(_results(model, search, config)),
+        states=search.states,
+        depth=search.depth,
+        seconds=search.seconds,
+        complete=search.complete,
+    )
 
 
 def _results(model: Model, search: Search, config: CheckConfig) -> list[CheckResult]:
@@ -65,19 +78,30 @@ def _results(model: Model, search: Search, config: CheckConfig) -> list[CheckRes
         if i in search.violations:
             trace = replay(model, model.initial(), search.path(model, search.violations[i]))
             check_counterexample(model, trace, i)
-            finding = Finding(kind=FindingKind.INVARIANT, trace=trace, message=f"invariant {inv.name} is violated",
-                              span=inv.span)
+            where = model.witnesses(i, trace.last)
+            message = f"false for {'; '.join(where[:4])}" + (" …" if len(where) > 4 else "") if where else ""
+            finding = Finding(kind=FindingKind.INVARIANT, trace=trace, message=message, span=inv.span)
             verdict, evidence = Verdict.VIOLATED, Found(search.states, len(trace))
         elif search.complete:
             verdict, evidence = Verdict.HOLDS, ExhaustiveSearch(search.states, search.depth)
         else:
             reason = search.stop_reason or "the search stopped once every other property was violated"
             verdict, evidence = Verdict.UNKNOWN, Partial(search.states, search.depth, reason)
-        out.append(CheckResult(property=inv.name, verdict=verdict, evidence=evidence,
-                               expected=exp.verdict if exp else None, within=exp.within if exp else None,
-                               finding=finding, engine="explicit", states=search.states,
-                               depth=len(finding.trace) if finding else search.depth, seconds=search.seconds,
-                               span=inv.span))
+        out.append(
+            CheckResult(
+                property=inv.name,
+                verdict=verdict,
+                evidence=evidence,
+                expected=exp.verdict if exp else None,
+                within=exp.within if exp else None,
+                finding=finding,
+                engine="explicit",
+                states=search.states,
+                depth=len(finding.trace) if finding else search.depth,
+                seconds=search.seconds,
+                span=inv.span,
+            )
+        )
     if search.fault is not None:
         number, t = search.fault
         inst = model.instances[t]
@@ -88,9 +112,21 @@ def _results(model: Model, search: Search, config: CheckConfig) -> list[CheckRes
         assert tr is not None and tr.fault is not None
         fault = tr.fault
         finding = Finding(kind=FindingKind.FAULT, trace=trace, message=fault.kind.value, span=fault.span)
-        out.append(CheckResult(property="faults", verdict=Verdict.VIOLATED, evidence=Found(search.states, len(trace)),
-                               expected=None, within=None, finding=finding, engine="explicit",
-                               states=search.states, depth=len(trace), seconds=search.seconds, span=fault.span))
+        out.append(
+            CheckResult(
+                property="faults",
+                verdict=Verdict.VIOLATED,
+                evidence=Found(search.states, len(trace)),
+                expected=None,
+                within=None,
+                finding=finding,
+                engine="explicit",
+                states=search.states,
+                depth=len(trace),
+                seconds=search.seconds,
+                span=fault.span,
+            )
+        )
     if config.check_deadlock:
         out.append(_deadlock(model, search))
     return out
@@ -107,6 +143,15 @@ def _deadlock(model: Model, search: Search) -> CheckResult:
         verdict, evidence = Verdict.HOLDS, ExhaustiveSearch(search.states, search.depth)
     else:
         verdict, evidence = Verdict.UNKNOWN, Partial(search.states, search.depth, search.stop_reason or "stopped")
-    return CheckResult(property="deadlock", verdict=verdict, evidence=evidence, expected=None, within=None,
-                       finding=finding, engine="explicit", states=search.states,
-                       depth=len(finding.trace) if finding else search.depth, seconds=search.seconds)
+    return CheckResult(
+        property="deadlock",
+        verdict=verdict,
+        evidence=evidence,
+        expected=None,
+        within=None,
+        finding=finding,
+        engine="explicit",
+        states=search.states,
+        depth=len(finding.trace) if finding else search.depth,
+        seconds=search.seconds,
+    )

@@ -71,5 +71,5 @@ def render_snippet(span: Span) -> list[str]:
             f"{span.start.line} | {shown}",
             f"{pad} | {' ' * (start - 1)}{'^' * length}",
         ]
-    except Exception:  # noqa: BLE001 - the renderer falls back to the plain message (STYLE.md §4.5)
+    except Exception:
         return []

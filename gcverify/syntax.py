@@ -200,7 +200,23 @@ class Reach:
     span: Span | None = _span()
 
 
-Expr = Reach | IntLit | BoolLit | NilLit | Name | Index | Field | Call | Neg | Not | Arith | Compare | Logic | Quant | IfExpr
+Expr = (
+    Reach
+    | IntLit
+    | BoolLit
+    | NilLit
+    | Name
+    | Index
+    | Field
+    | Call
+    | Neg
+    | Not
+    | Arith
+    | Compare
+    | Logic
+    | Quant
+    | IfExpr
+)
 
 # ---------------------------------------------------------------- statements
 
@@ -220,6 +236,13 @@ class CallStmt:
 
 @dataclass(frozen=True, slots=True)
 class Skip:
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Safepoint:
+    """Marks the control point it stands at as one where the world may be stopped."""
+
     span: Span | None = _span()
 
 
@@ -291,7 +314,22 @@ class Choose:
     span: Span | None = _span()
 
 
-Stmt = Assign | CallStmt | Skip | Await | Assert | LocalDecl | Atomic | If | While | Loop | For | Either | Choose
+Stmt = (
+    Assign
+    | CallStmt
+    | Skip
+    | Safepoint
+    | Await
+    | Assert
+    | LocalDecl
+    | Atomic
+    | If
+    | While
+    | Loop
+    | For
+    | Either
+    | Choose
+)
 
 # ---------------------------------------------------------------- declarations
 
@@ -397,8 +435,20 @@ class ExpectDecl:
     span: Span | None = _span()
 
 
-Decl = (ConstDecl | ScalarsetDecl | RangeDecl | EnumDecl | FieldsDecl | VarDecl | RootsDecl | DefDecl
-        | ProcDecl | ProcessDecl | InvariantDecl | ExpectDecl)
+Decl = (
+    ConstDecl
+    | ScalarsetDecl
+    | RangeDecl
+    | EnumDecl
+    | FieldsDecl
+    | VarDecl
+    | RootsDecl
+    | DefDecl
+    | ProcDecl
+    | ProcessDecl
+    | InvariantDecl
+    | ExpectDecl
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,8 +32,7 @@ class _Builder(Transformer[Token, Any]):
         return Span(self.source, Pos(meta.line, meta.column), Pos(meta.end_line, meta.end_column))
 
     def _tok_span(self, tok: Token) -> Span:
-        return Span(self.source, Pos(tok.line or 0, tok.column or 0),
-                    Pos(tok.end_line or 0, tok.end_column or 0))
+        return Span(self.source, Pos(tok.line or 0, tok.column or 0), Pos(tok.end_line or 0, tok.end_column or 0))
 
     # ---- module
     def start(self, meta: Meta, items: list[Any]) -> s.Module:
@@ -146,6 +145,9 @@ class _Builder(Transformer[Token, Any]):
 
     def skip(self, meta: Meta, items: list[Any]) -> s.Skip:
         return s.Skip(self._span(meta))
+
+    def safepoint(self, meta: Meta, items: list[Any]) -> s.Safepoint:
+        return s.Safepoint(self._span(meta))
 
     def await_stmt(self, meta: Meta, items: list[Any]) -> s.Await:
         return s.Await(items[0], self._span(meta))

@@ -68,9 +68,14 @@ def load(path: Path, display: str | None = None) -> Program:
             candidates = [real.parent / imp.path, lib / imp.path]
             found = next((c for c in candidates if c.is_file()), None)
             if found is None:
-                errors.append(Diagnostic(code=Code.IMPORT_NOT_FOUND, message=f"cannot find {imp.path!r}",
-                                         span=imp.span,
-                                         hint=f"looked in {real.parent} and in the bundled library {lib}"))
+                errors.append(
+                    Diagnostic(
+                        code=Code.IMPORT_NOT_FOUND,
+                        message=f"cannot find {imp.path!r}",
+                        span=imp.span,
+                        hint=f"looked in {real.parent} and in the bundled library {lib}",
+                    )
+                )
                 continue
             display_name = _display(found)
             queue.append((found.resolve(), _read(found, display_name)))

@@ -23,19 +23,46 @@ GRAMMAR = Path(__file__).with_name("grammar.lark")
 
 # What a person would type for each terminal lark may report.
 TOKEN_WORDS: dict[str, str] = {
-    "NAME": "a name", "INT": "a number", "STRING": "a quoted path", "VERDICT": "'holds' or 'violated'",
-    "QUANT": "'forall' or 'exists'", "CMP_OP": "a comparison", "PLUS": "'+'", "STAR": "'*'",
-    "TRUE": "'true'", "FALSE": "'false'", "NIL": "'nil'", "SKIP": "'skip'", "BOOL": "'bool'",
-    "LBRACE": "'{'", "RBRACE": "'}'", "LPAR": "'('", "RPAR": "')'", "LSQB": "'['", "RSQB": "']'",
-    "COLON": "':'", "SEMICOLON": "';'", "COMMA": "','", "DOT": "'.'", "EQUAL": "'='", "QMARK": "'?'",
-    "MINUS": "'-'", "__ANON_0": "'..'", "$END": "the end of the file",
+    "NAME": "a name",
+    "INT": "a number",
+    "STRING": "a quoted path",
+    "VERDICT": "'holds' or 'violated'",
+    "QUANT": "'forall' or 'exists'",
+    "CMP_OP": "a comparison",
+    "PLUS": "'+'",
+    "STAR": "'*'",
+    "TRUE": "'true'",
+    "FALSE": "'false'",
+    "NIL": "'nil'",
+    "SKIP": "'skip'",
+    "BOOL": "'bool'",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "COLON": "':'",
+    "SEMICOLON": "';'",
+    "COMMA": "','",
+    "DOT": "'.'",
+    "EQUAL": "'='",
+    "QMARK": "'?'",
+    "MINUS": "'-'",
+    "__ANON_0": "'..'",
+    "$END": "the end of the file",
 }
 
 
 @cache
 def _parser() -> Lark:
-    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="basic", propagate_positions=True,
-                maybe_placeholders=False)
+    return Lark(
+        GRAMMAR.read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="basic",
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
 
 
 def _word(parser: Lark, name: str) -> str:
@@ -70,7 +97,7 @@ def _label(parser: Lark, err: UnexpectedInput) -> str | None:
         return None
     try:
         label = err.match_examples(parser.parse, SYNTAX_EXAMPLES, use_accepts=True)
-    except Exception:  # noqa: BLE001 - labelling is best effort; the plain message still stands
+    except Exception:
         return None
     return label if isinstance(label, str) else None
 
@@ -105,19 +132,28 @@ def _diagnose(source: SourceFile, parser: Lark, err: UnexpectedInput) -> Diagnos
     if isinstance(err, UnexpectedCharacters):
         ch = source.text[err.pos_in_stream] if err.pos_in_stream < len(source.text) else "?"
         hint = "assignments are written ':='" if ch == "=" else None
-        return Diagnostic(code=Code.BAD_CHARACTER, message=f"unexpected character {ch!r}",
-                          span=_point(source, err.line, err.column), hint=hint)
+        return Diagnostic(
+            code=Code.BAD_CHARACTER,
+            message=f"unexpected character {ch!r}",
+            span=_point(source, err.line, err.column),
+            hint=hint,
+        )
     balance = _brace_balance(source.text)
     if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
         end = source.end_pos()
         expected = err.expected if isinstance(err, UnexpectedEOF) else (err.accepts or err.expected)
         if balance is not None and balance[2] > 0:
-            return Diagnostic(code=Code.UNBALANCED_BRACE, message="this '{' is never closed",
-                              span=_point(source, balance[0], balance[1]),
-                              hint="add the missing '}' (the file ends inside this block)")
-        return Diagnostic(code=Code.UNEXPECTED_END,
-                          message=f"the file ends early: expected {_expected(parser, set(expected))}",
-                          span=_point(source, end.line, end.col))
+            return Diagnostic(
+                code=Code.UNBALANCED_BRACE,
+                message="this '{' is never closed",
+                span=_point(source, balance[0], balance[1]),
+                hint="add the missing '}' (the file ends inside this block)",
+            )
+        return Diagnostic(
+            code=Code.UNEXPECTED_END,
+            message=f"the file ends early: expected {_expected(parser, set(expected))}",
+            span=_point(source, end.line, end.col),
+        )
     assert isinstance(err, UnexpectedToken)
     tok = err.token
     span = _point(source, tok.line or 1, tok.column or 1, len(str(tok)))
@@ -125,16 +161,25 @@ def _diagnose(source: SourceFile, parser: Lark, err: UnexpectedInput) -> Diagnos
     message = f"unexpected {str(tok)!r}: expected {expected}"
     label = _label(parser, err)
     if tok.type == "RBRACE" and balance is not None and balance[2] < 0:
-        return Diagnostic(code=Code.UNBALANCED_BRACE, message="this '}' closes nothing",
-                          span=_point(source, balance[0], balance[1]), hint="remove it, or add the '{' it closes")
+        return Diagnostic(
+            code=Code.UNBALANCED_BRACE,
+            message="this '}' closes nothing",
+            span=_point(source, balance[0], balance[1]),
+            hint="remove it, or add the '{' it closes",
+        )
     if label == "missing_assign" or (tok.type == "EQUAL" and "__ANON_1" in (err.accepts or set())):
-        return Diagnostic(code=Code.MISSING_ASSIGN, message=f"unexpected '=': {HINTS['missing_assign']}",
-                          span=span, hint="write ':=' to assign")
+        return Diagnostic(
+            code=Code.MISSING_ASSIGN,
+            message=f"unexpected '=': {HINTS['missing_assign']}",
+            span=span,
+            hint="write ':=' to assign",
+        )
     if tok.type == "EQUAL":
         return Diagnostic(code=Code.SYNTAX, message=message, span=span, hint=HINTS["equality_in_decl"])
     if label == "unknown_keyword" or (tok.type == "NAME" and _at_decl_start(err)):
-        return Diagnostic(code=Code.UNKNOWN_KEYWORD, message=f"unknown keyword {str(tok)!r}", span=span,
-                          hint=HINTS["unknown_keyword"])
+        return Diagnostic(
+            code=Code.UNKNOWN_KEYWORD, message=f"unknown keyword {str(tok)!r}", span=span, hint=HINTS["unknown_keyword"]
+        )
     return Diagnostic(code=Code.SYNTAX, message=message, span=span)
 
 

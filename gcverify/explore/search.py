@@ -45,8 +45,8 @@ class Search:
     complete: bool = False
     stop_reason: str = ""
     seconds: float = 0.0
-    violations: dict[int, int] = field(default_factory=dict)        # invariant -> state number
-    fault: tuple[int, int] | None = None                            # (state number, transition id)
+    violations: dict[int, int] = field(default_factory=dict)  # invariant -> state number
+    fault: tuple[int, int] | None = None  # (state number, transition id)
     deadlock: int | None = None
     parent: array[int] = field(default_factory=lambda: array("q"))
     via: array[int] = field(default_factory=lambda: array("q"))

@@ -61,7 +61,7 @@ class ConstEvaluator:
             raise self.fail(f"expected a constant boolean, got {show(v)!r}", e, Code.TYPE_MISMATCH)
         return v
 
-    def eval(self, e: s.Expr) -> ConstValue:  # noqa: PLR0911 - one case per node kind
+    def eval(self, e: s.Expr) -> ConstValue:
         match e:
             case s.IntLit(value=v):
                 return v
@@ -83,8 +83,9 @@ class ConstEvaluator:
                 return self._compare(op, a, b)
             case s.IfExpr(cond=c, then=t, else_=f):
                 return self.eval(t) if self.bool_(c) else self.eval(f)
-        raise self.fail("this expression is not a constant: constants are numbers, booleans, enum members "
-                        "and other constants", e)
+        raise self.fail(
+            "this expression is not a constant: constants are numbers, booleans, enum members and other constants", e
+        )
 
     def _compare(self, op: s.CmpOp, a: s.Expr, b: s.Expr) -> bool:
         x, y = self.eval(a), self.eval(b)

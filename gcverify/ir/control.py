@@ -10,7 +10,6 @@ Must not import anything from gcverify but `source` and `ir.nodes`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 from gcverify.ir.nodes import Expr, FiniteSort, Sort
 from gcverify.source import Span
@@ -51,6 +50,11 @@ class SSkip:
 
 
 @dataclass(frozen=True, slots=True)
+class SSafepoint:
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class SAwait:
     cond: Expr
     span: Span | None = _span()
@@ -85,7 +89,7 @@ class SIf:
 
 @dataclass(frozen=True, slots=True)
 class SWhile:
-    cond: Expr | None          # None: `loop`
+    cond: Expr | None  # None: `loop`
     body: tuple[SStmt, ...]
     span: Span | None = _span()
 
@@ -120,7 +124,9 @@ class SCall:
     span: Span | None = _span()
 
 
-SStmt = Union[SAssign, SSkip, SAwait, SAssert, SLocal, SAtomic, SIf, SWhile, SFor, SEither, SChoose, SCall]
+SStmt = (
+    SAssign | SSkip | SSafepoint | SAwait | SAssert | SLocal | SAtomic | SIf | SWhile | SFor | SEither | SChoose | SCall
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

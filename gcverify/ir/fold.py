@@ -17,7 +17,7 @@ def _lit(e: n.Expr) -> int | None:
     return e.value if isinstance(e, n.Lit) else None
 
 
-def fold(e: n.Expr) -> n.Expr:  # noqa: PLR0911
+def fold(e: n.Expr) -> n.Expr:
     match e:
         case n.Not(operand=a):
             a = fold(a)
@@ -39,8 +39,14 @@ def fold(e: n.Expr) -> n.Expr:  # noqa: PLR0911
             x, y = _lit(a), _lit(b)
             if x is None or y is None:
                 return n.Cmp(op, a, b)
-            result = {n.CmpOp.EQ: x == y, n.CmpOp.NE: x != y, n.CmpOp.LT: x < y, n.CmpOp.LE: x <= y,
-                      n.CmpOp.GT: x > y, n.CmpOp.GE: x >= y}[op]
+            result = {
+                n.CmpOp.EQ: x == y,
+                n.CmpOp.NE: x != y,
+                n.CmpOp.LT: x < y,
+                n.CmpOp.LE: x <= y,
+                n.CmpOp.GT: x > y,
+                n.CmpOp.GE: x >= y,
+            }[op]
             return n.Lit(int(result), n.BOOL)
         case n.Ite(cond=c, then=a, else_=b, type=t):
             c = fold(c)

@@ -33,8 +33,8 @@ from dataclasses import dataclass, field, replace
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError
 from gcverify.ir import control as c
 from gcverify.ir import nodes as n
-from gcverify.ir.resolve import Resolved
 from gcverify.ir.fold import fold
+from gcverify.ir.resolve import Resolved
 from gcverify.ir.walk import subst
 from gcverify.source import Span
 
@@ -51,11 +51,12 @@ class _Step(_Node):
     stmts: tuple[c.SStmt, ...] = ()
     span: Span | None = None
     next: _Node | None = None
+    context: tuple[str, ...] = ()  # the calls this step is inlined through, outermost first
 
 
 @dataclass(eq=False)
 class _Branch(_Node):
-    cond: n.Expr = n.Lit(1, n.BOOL)
+    cond: n.Expr = field(default_factory=lambda: n.Lit(1, n.BOOL))
     then: _Node | None = None
     else_: _Node | None = None
 
@@ -70,7 +71,7 @@ class _Bind(_Node):
     vars: tuple[tuple[c.Sym, n.FiniteSort], ...] = ()
     where: n.Expr | None = None
     next: _Node | None = None
-    stores: Mapping[int, n.Expr] = field(default_factory=dict)   # syms kept in hidden locals
+    stores: Mapping[int, n.Expr] = field(default_factory=dict)  # syms kept in hidden locals
 
 
 @dataclass(eq=False)
@@ -78,6 +79,13 @@ class _Do(_Node):
     """Zero-time bookkeeping (hidden locals), folded into the step before or after it."""
 
     stmts: tuple[n.Stmt, ...] = ()
+    next: _Node | None = None
+
+
+@dataclass(eq=False)
+class _Safe(_Node):
+    """A safepoint: the control point here is one where the world may be stopped."""
+
     next: _Node | None = None
 
 
@@ -118,8 +126,10 @@ def _label(span: Span | None) -> str:
         return "step"
     line = span.file.line(span.start.line)
     if span.end.line == span.start.line:
-        return line[span.start.col - 1:span.end.col - 1].strip()
-    return line[span.start.col - 1:].strip() + " …"
+        return line[span.start.col - 1 : span.end.col - 1].strip()
+    code, _, comment = line[span.start.col - 1 :].partition("//")
+    text = code.strip() + " … }"
+    return f"{text}  // {comment.strip()}" if comment.strip() else text
 
 
 def _is_true(e: n.Expr) -> bool:
@@ -136,11 +146,12 @@ class Lowerer:
         self.vars = list(r.vars)
         self.next_slot = r.next_slot
         self.actions: list[n.Action] = []
-        self.stored: dict[tuple[int, int], int] = {}   # (process, sym) -> local var
+        self.stored: dict[tuple[int, int], int] = {}  # (process, sym) -> local var
         self.proc_steps: dict[int, tuple[int, bool]] = {}
         self.process = 0
         self.inst: n.Expr | None = None
         self.inst_sort: n.FiniteSort | None = None
+        self.context: tuple[str, ...] = ()
 
     # ------------------------------------------------------------ locals
 
@@ -153,8 +164,17 @@ class Lowerer:
                 sort = n.OptionSort(sort)
             keys = (self.inst_sort,) if self.inst_sort is not None else ()
             value = n.default_value(sort) if init is None else init
-            self.vars.append(n.StateVar(name=f"{pname}.{sym.name}", keys=keys, sort=sort, init=value,
-                                        kind=n.VarKind.LOCAL, hidden=hidden, span=sym.span))
+            self.vars.append(
+                n.StateVar(
+                    name=f"{pname}.{sym.name}",
+                    keys=keys,
+                    sort=sort,
+                    init=value,
+                    kind=n.VarKind.LOCAL,
+                    hidden=hidden,
+                    span=sym.span,
+                )
+            )
             self.stored[key] = len(self.vars) - 1
         var = self.stored[key]
         idx = (self.inst,) if self.inst is not None else ()
@@ -170,8 +190,17 @@ class Lowerer:
     def hidden_map(self, name: str, sort: n.FiniteSort, span: Span | None) -> int:
         keys: tuple[n.FiniteSort, ...] = (self.inst_sort,) if self.inst_sort is not None else ()
         pname = self.r.processes[self.process].name
-        self.vars.append(n.StateVar(name=f"{pname}.{name}", keys=(*keys, sort), sort=n.BOOL, init=0,
-                                    kind=n.VarKind.LOCAL, hidden=True, span=span))
+        self.vars.append(
+            n.StateVar(
+                name=f"{pname}.{name}",
+                keys=(*keys, sort),
+                sort=n.BOOL,
+                init=0,
+                kind=n.VarKind.LOCAL,
+                hidden=True,
+                span=span,
+            )
+        )
         return len(self.vars) - 1
 
     # ------------------------------------------------------------ step counting
@@ -184,11 +213,11 @@ class Lowerer:
             total, loops = total + k, loops or lp
         return total, loops
 
-    def stmt_steps(self, st: c.SStmt) -> tuple[int, bool]:  # noqa: PLR0911
+    def stmt_steps(self, st: c.SStmt) -> tuple[int, bool]:
         match st:
             case c.SAssign() | c.SSkip() | c.SAwait() | c.SAssert() | c.SAtomic():
                 return 1, False
-            case c.SLocal():
+            case c.SLocal() | c.SSafepoint():
                 return 0, False
             case c.SIf(cond=cond, then=t, else_=f):
                 test = fold(cond)
@@ -223,20 +252,20 @@ class Lowerer:
 
     # ------------------------------------------------------------ building the graph
 
-    def build(self, stmts: tuple[c.SStmt, ...], env: Mapping[int, n.Expr], nxt: _Node,
-              calls: tuple[int, ...]) -> _Node:
+    def build(self, stmts: tuple[c.SStmt, ...], env: Mapping[int, n.Expr], nxt: _Node, calls: tuple[int, ...]) -> _Node:
         node = nxt
         for st in reversed(stmts):
             node = self.build_stmt(st, env, node, calls)
         return node
 
-    def build_stmt(self, st: c.SStmt, env: Mapping[int, n.Expr], nxt: _Node,  # noqa: PLR0911
-                   calls: tuple[int, ...]) -> _Node:
+    def build_stmt(self, st: c.SStmt, env: Mapping[int, n.Expr], nxt: _Node, calls: tuple[int, ...]) -> _Node:
         match st:
             case c.SAssign() | c.SSkip() | c.SAwait() | c.SAssert() | c.SAtomic():
-                return _Step(env, (st,), st.span, nxt)
+                return _Step(env, (st,), st.span, nxt, self.context)
             case c.SLocal():
                 return nxt
+            case c.SSafepoint():
+                return _Safe(env, nxt)
             case c.SIf(cond=cond, then=t, else_=f):
                 return _Branch(env, cond, self.build(t, env, nxt, calls), self.build(f, env, nxt, calls))
             case c.SEither(branches=bs):
@@ -254,8 +283,7 @@ class Lowerer:
             case c.SCall():
                 return self.build_call(st, env, nxt, calls)
 
-    def build_choose(self, st: c.SChoose, env: Mapping[int, n.Expr], nxt: _Node,
-                     calls: tuple[int, ...]) -> _Node:
+    def build_choose(self, st: c.SChoose, env: Mapping[int, n.Expr], nxt: _Node, calls: tuple[int, ...]) -> _Node:
         if self.single_step(st.body):
             return _Bind(env, st.vars, st.where, self.build(st.body, env, nxt, calls))
         inner = dict(env)
@@ -274,8 +302,9 @@ class Lowerer:
         done = self.hidden_map(f"done_{st.var.name}@{st.span.line if st.span else 0}", st.sort, st.span)
         inst: tuple[n.Expr, ...] = (self.inst,) if self.inst is not None else ()
         probe = self.fresh(st.sort, st.var.name)
-        any_left = n.Quant(n.QuantKind.EXISTS, probe.slot, st.sort,
-                           n.Not(n.Read(done, (*inst, probe), n.BOOL)), probe.name)
+        any_left = n.Quant(
+            n.QuantKind.EXISTS, probe.slot, st.sort, n.Not(n.Read(done, (*inst, probe), n.BOOL)), probe.name
+        )
         clear = tuple(n.Assign(done, (*inst, n.Lit(v, st.sort)), n.Lit(0, n.BOOL)) for v in st.sort.elements())
         exit_node = _Do(env, clear, nxt)
         hole = _Hole(env)
@@ -286,8 +315,13 @@ class Lowerer:
         resets = tuple(x for x in [self.reset(st.var, inner)] if x is not None)
         body = self.build(st.body, inner, _Do(inner, resets, hole), calls)
         mark = _Do(inner, (n.Assign(done, (*inst, ref), n.Lit(1, n.BOOL)),), body)
-        bind = _Bind(env, ((st.var, st.sort),), n.Not(n.Read(done, (*inst, n.SymRef(st.var.id, st.sort)), n.BOOL)),
-                     mark, {st.var.id: inner[st.var.id]} if st.var.id in inner else {})
+        bind = _Bind(
+            env,
+            ((st.var, st.sort),),
+            n.Not(n.Read(done, (*inst, n.SymRef(st.var.id, st.sort)), n.BOOL)),
+            mark,
+            {st.var.id: inner[st.var.id]} if st.var.id in inner else {},
+        )
         head = _Branch(env, any_left, bind, exit_node)
         hole.target = head
         return head
@@ -295,15 +329,31 @@ class Lowerer:
     def build_call(self, st: c.SCall, env: Mapping[int, n.Expr], nxt: _Node, calls: tuple[int, ...]) -> _Node:
         proc = self.r.procs[st.proc]
         if st.proc in calls:
-            raise _fail(Code.RECURSION, f"procedure {proc.name!r} calls itself", st.span,
-                        hint="procedures are inlined at each call and cannot recurse")
+            raise _fail(
+                Code.RECURSION,
+                f"procedure {proc.name!r} calls itself",
+                st.span,
+                hint="procedures are inlined at each call and cannot recurse",
+            )
         if self.single_step(proc.body):
-            return _Step(env, (st,), st.span, nxt)
-        inner = {p.id: self.local_var(p, hidden=True) for p in proc.params}
-        binds = tuple(self.assign_to(inner[p.id], subst(a, env)) for p, a in zip(proc.params, st.args, strict=True))
+            return _Step(env, (st,), st.span, nxt, self.context)
+        inner: dict[int, n.Expr] = {}
+        binds: list[n.Stmt] = []
+        for p, a in zip(proc.params, st.args, strict=True):
+            arg = subst(a, env)
+            if isinstance(arg, n.Lit) or arg == self.inst:
+                inner[p.id] = arg  # the same in every step: nothing to keep
+            else:
+                inner[p.id] = self.local_var(p, hidden=True)
+                binds.append(self.assign_to(inner[p.id], arg))
         resets = tuple(x for p in proc.params if (x := self.reset(p, inner)) is not None)
-        body = self.build(proc.body, inner, _Do(inner, resets, nxt), (*calls, st.proc))
-        return _Do(env, binds, body)
+        saved = self.context
+        self.context = (*saved, st.text)
+        try:
+            body = self.build(proc.body, inner, _Do(inner, resets, nxt), (*calls, st.proc))
+        finally:
+            self.context = saved
+        return _Do(env, tuple(binds), body)
 
     def assign_to(self, target: n.Expr, value: n.Expr) -> n.Stmt:
         assert isinstance(target, n.Read)
@@ -315,15 +365,17 @@ class Lowerer:
 
     # ------------------------------------------------------------ one step's statements
 
-    def atomic(self, stmts: tuple[c.SStmt, ...], env: dict[int, n.Expr], params: list[n.ActionParam],
-               calls: tuple[int, ...]) -> list[n.Stmt]:
+    def atomic(
+        self, stmts: tuple[c.SStmt, ...], env: dict[int, n.Expr], params: list[n.ActionParam], calls: tuple[int, ...]
+    ) -> list[n.Stmt]:
         out: list[n.Stmt] = []
         for st in stmts:
             out.extend(self.atomic_stmt(st, env, params, calls))
         return out
 
-    def atomic_stmt(self, st: c.SStmt, env: dict[int, n.Expr], params: list[n.ActionParam],  # noqa: PLR0911
-                    calls: tuple[int, ...]) -> list[n.Stmt]:
+    def atomic_stmt(
+        self, st: c.SStmt, env: dict[int, n.Expr], params: list[n.ActionParam], calls: tuple[int, ...]
+    ) -> list[n.Stmt]:
         e: Callable[[n.Expr], n.Expr] = lambda x: subst(x, env)  # noqa: E731
         match st:
             case c.SAssign(target=t, value=v):
@@ -331,7 +383,7 @@ class Lowerer:
                     return [self.assign_to(env[t.sym.id], e(v))]
                 assert t.var is not None
                 return [n.Assign(t.var, tuple(e(i) for i in t.indices), e(v), st.span)]
-            case c.SSkip() | c.SLocal():
+            case c.SSkip() | c.SLocal() | c.SSafepoint():
                 return []
             case c.SAwait(cond=cond):
                 return [n.Assume(e(cond))]
@@ -345,16 +397,26 @@ class Lowerer:
                     return self.atomic(t, dict(env), params, calls)
                 if _is_false(test):
                     return self.atomic(f, dict(env), params, calls)
-                return [n.If(test, tuple(self.atomic(t, dict(env), params, calls)),
-                             tuple(self.atomic(f, dict(env), params, calls)))]
+                return [
+                    n.If(
+                        test,
+                        tuple(self.atomic(t, dict(env), params, calls)),
+                        tuple(self.atomic(f, dict(env), params, calls)),
+                    )
+                ]
             case c.SEither(branches=bs):
                 sort = n.IntSort(0, len(bs) - 1)
                 params.append(n.ActionParam(name="branch", sort=sort))
                 which = n.Param(len(params) - 1, sort)
                 chain: tuple[n.Stmt, ...] = tuple(self.atomic(bs[-1], dict(env), params, calls))
                 for i in range(len(bs) - 2, -1, -1):
-                    chain = (n.If(n.Cmp(n.CmpOp.EQ, which, n.Lit(i, sort)),
-                                  tuple(self.atomic(bs[i], dict(env), params, calls)), chain),)
+                    chain = (
+                        n.If(
+                            n.Cmp(n.CmpOp.EQ, which, n.Lit(i, sort)),
+                            tuple(self.atomic(bs[i], dict(env), params, calls)),
+                            chain,
+                        ),
+                    )
                 return list(chain)
             case c.SChoose(vars=vs, where=w, body=b):
                 inner = dict(env)
@@ -374,15 +436,24 @@ class Lowerer:
             case c.SCall(proc=p, args=args):
                 return self.inline(p, tuple(e(a) for a in args), params, calls, st.span)
             case c.SWhile():
-                raise _fail(Code.BAD_NESTING, "a loop inside an atomic step (through a procedure called there)",
-                            st.span, hint="atomic steps must finish: use a bounded 'for'")
+                raise _fail(
+                    Code.BAD_NESTING,
+                    "a loop inside an atomic step (through a procedure called there)",
+                    st.span,
+                    hint="atomic steps must finish: use a bounded 'for'",
+                )
 
-    def inline(self, p: int, args: tuple[n.Expr, ...], params: list[n.ActionParam], calls: tuple[int, ...],
-               span: Span | None) -> list[n.Stmt]:
+    def inline(
+        self, p: int, args: tuple[n.Expr, ...], params: list[n.ActionParam], calls: tuple[int, ...], span: Span | None
+    ) -> list[n.Stmt]:
         proc = self.r.procs[p]
         if p in calls:
-            raise _fail(Code.RECURSION, f"procedure {proc.name!r} calls itself", span,
-                        hint="procedures are inlined at each call and cannot recurse")
+            raise _fail(
+                Code.RECURSION,
+                f"procedure {proc.name!r} calls itself",
+                span,
+                hint="procedures are inlined at each call and cannot recurse",
+            )
         out: list[n.Stmt] = []
         env: dict[int, n.Expr] = {}
         for sym, arg in zip(proc.params, args, strict=True):
@@ -434,10 +505,14 @@ class Lowerer:
             self.paths(order[i], i, _Path([], base, {}, set()), pc_of, proc.name)
             i += 1
         end_pc = pc_of(end, proc.span)
+        safe = tuple(k for k, node in enumerate(order) if isinstance(node, _Safe))
         keys: tuple[n.FiniteSort, ...] = (self.inst_sort,) if self.inst_sort is not None else ()
         pc_sort = n.IntSort(0, max(len(order) - 1, 0))
-        self.vars.append(n.StateVar(name=f"{proc.name}.pc", keys=keys, sort=pc_sort,
-                                    init=0, kind=n.VarKind.PC, hidden=True, span=proc.span))
+        self.vars.append(
+            n.StateVar(
+                name=f"{proc.name}.pc", keys=keys, sort=pc_sort, init=0, kind=n.VarKind.PC, hidden=True, span=proc.span
+            )
+        )
         pc_var = len(self.vars) - 1
         pc = n.Read(pc_var, (self.inst,) if self.inst is not None else (), pc_sort)
         for k in range(first_action, len(self.actions)):
@@ -445,12 +520,19 @@ class Lowerer:
             guard = n.Assume(n.Cmp(n.CmpOp.EQ, pc, n.Lit(a.from_pc, pc_sort)))
             move = n.Assign(pc_var, pc.indices, n.Lit(a.to_pc, pc_sort))
             self.actions[k] = replace(a, body=(guard, *a.body, move))
-        return n.Process(name=proc.name, instance=self.inst_sort if proc.instance else None,
-                         instance_name=proc.instance.name if proc.instance else None,
-                         pc_var=pc_var, end_pc=end_pc, pc_spans=tuple(spans))
+        return n.Process(
+            name=proc.name,
+            instance=self.inst_sort if proc.instance else None,
+            instance_name=proc.instance.name if proc.instance else None,
+            pc_var=pc_var,
+            end_pc=end_pc,
+            safe_pcs=safe,
+            pc_spans=tuple(spans),
+        )
 
-    def paths(self, node: _Node | None, from_pc: int, path: _Path,
-              pc_of: Callable[[_Node, Span | None], int], pname: str) -> None:
+    def paths(
+        self, node: _Node | None, from_pc: int, path: _Path, pc_of: Callable[[_Node, Span | None], int], pname: str
+    ) -> None:
         node = _follow(node)
         if id(node) in path.seen:
             return  # a busy wait: no step on this path (NOTE(granularity))
@@ -459,6 +541,8 @@ class Lowerer:
         match node:
             case _End():
                 return
+            case _Safe(next=nxt):
+                self.paths(nxt, from_pc, _Path(path.prefix, path.params, path.env, seen), pc_of, pname)
             case _Step():
                 self.emit(node, from_pc, path, env, pc_of, pname)
             case _Branch(cond=cond, then=t, else_=f):
@@ -497,8 +581,15 @@ class Lowerer:
         assert isinstance(st, n.Assign)
         return n.Assign(st.var, tuple(subst(i, env) for i in st.indices), subst(st.value, env), st.span)
 
-    def emit(self, step: _Step, from_pc: int, path: _Path, env: dict[int, n.Expr],
-             pc_of: Callable[[_Node, Span | None], int], pname: str) -> None:
+    def emit(
+        self,
+        step: _Step,
+        from_pc: int,
+        path: _Path,
+        env: dict[int, n.Expr],
+        pc_of: Callable[[_Node, Span | None], int],
+        pname: str,
+    ) -> None:
         params = list(path.params)
         body = path.prefix + self.atomic(step.stmts, dict(env), params, ())
         after = _follow(step.next)
@@ -508,17 +599,35 @@ class Lowerer:
             body.extend(self.subst_stmt(x, {**after.env, **path.env}) for x in after.stmts)
             after = _follow(after.next)
         to_pc = pc_of(after, step.span)
-        label = _label(step.span)
-        self.actions.append(n.Action(index=len(self.actions), process=self.process, label=label,
-                                     params=tuple(params), from_pc=from_pc, to_pc=to_pc, body=tuple(body),
-                                     span=step.span))
+        label = " › ".join((*step.context, _label(step.span)))
+        self.actions.append(
+            n.Action(
+                index=len(self.actions),
+                process=self.process,
+                label=label,
+                params=tuple(params),
+                from_pc=from_pc,
+                to_pc=to_pc,
+                body=tuple(body),
+                span=step.span,
+            )
+        )
 
     def run(self) -> n.Spec:
         processes = [self.lower_process(i, p) for i, p in enumerate(self.r.processes)]
-        return n.Spec(name=self.r.name, file=self.r.file, consts=self.r.consts, vars=tuple(self.vars),
-                      defs=self.r.defs, processes=tuple(processes), actions=tuple(self.actions),
-                      invariants=self.r.invariants, expectations=self.r.expectations, heap=self.r.heap,
-                      symmetric=self.r.symmetric)
+        return n.Spec(
+            name=self.r.name,
+            file=self.r.file,
+            consts=self.r.consts,
+            vars=tuple(self.vars),
+            defs=self.r.defs,
+            processes=tuple(processes),
+            actions=tuple(self.actions),
+            invariants=self.r.invariants,
+            expectations=self.r.expectations,
+            heap=self.r.heap,
+            symmetric=self.r.symmetric,
+        )
 
 
 def lower(r: Resolved) -> n.Spec:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Union
 
 from gcverify.source import Span
 
@@ -298,6 +297,14 @@ class ReachFrom:
 
 
 @dataclass(frozen=True, slots=True)
+class Stopped:
+    """Built in: every instance of process number `process` is at a `safepoint` or finished."""
+
+    process: int
+    type: Sort = BOOL
+
+
+@dataclass(frozen=True, slots=True)
 class Apply:
     """A call of `def` number `fn`."""
 
@@ -306,8 +313,27 @@ class Apply:
     type: Sort
 
 
-Expr = Union[Lit, Read, Param, Bound, SymRef, Not, And, Or, Implies, Cmp, Arith, Neg, Ite, Quant, Unwrap,
-             Reachable, ReachFrom, Apply]
+Expr = (
+    Lit
+    | Read
+    | Param
+    | Bound
+    | SymRef
+    | Not
+    | And
+    | Or
+    | Implies
+    | Cmp
+    | Arith
+    | Neg
+    | Ite
+    | Quant
+    | Unwrap
+    | Reachable
+    | ReachFrom
+    | Stopped
+    | Apply
+)
 
 
 # ---------------------------------------------------------------- core statements (inside one action)
@@ -347,16 +373,16 @@ class Assert:
     span: Span | None = _span()
 
 
-Stmt = Union[Assign, Let, If, Assume, Assert]
+Stmt = Assign | Let | If | Assume | Assert
 
 
 # ---------------------------------------------------------------- model
 
 
 class VarKind(enum.Enum):
-    STATE = "state"          # declared with `var`
-    LOCAL = "local"          # a process's local (declared or made by lowering), one per instance
-    PC = "pc"                # a process's program counter
+    STATE = "state"  # declared with `var`
+    LOCAL = "local"  # a process's local (declared or made by lowering), one per instance
+    PC = "pc"  # a process's program counter
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -366,7 +392,7 @@ class StateVar:
     sort: Sort
     init: int
     kind: VarKind = VarKind.STATE
-    hidden: bool = False     # made by lowering; shown in traces only when asked
+    hidden: bool = False  # made by lowering; shown in traces only when asked
     span: Span | None = _span()
 
     @property
@@ -417,6 +443,7 @@ class Process:
     instance_name: str | None
     pc_var: int
     end_pc: int
+    safe_pcs: tuple[int, ...]
     pc_spans: tuple[Span | None, ...] = field(compare=False)
 
     @property

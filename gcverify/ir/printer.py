@@ -13,7 +13,7 @@ from gcverify import syntax as s
 _QUANT, _IMPLIES, _OR, _AND, _NOT, _CMP, _SUM, _PRODUCT, _UNARY, _POSTFIX = range(10)
 
 
-def _prec(e: s.Expr) -> int:  # noqa: PLR0911
+def _prec(e: s.Expr) -> int:
     match e:
         case s.Quant() | s.IfExpr():
             return _QUANT
@@ -45,7 +45,7 @@ def _binders(bs: tuple[s.Binder, ...]) -> str:
     return ", ".join(f"{', '.join(b.names)} in {b.sort}" for b in bs)
 
 
-def expr_text(e: s.Expr) -> str:  # noqa: PLR0911
+def expr_text(e: s.Expr) -> str:
     match e:
         case s.IntLit(value=v):
             return str(v)
@@ -106,7 +106,7 @@ def _block(stmts: tuple[s.Stmt, ...], indent: int) -> str:
     return "{\n" + inner + "\n" + "    " * indent + "}"
 
 
-def stmt_text(st: s.Stmt, indent: int = 0) -> str:  # noqa: PLR0911
+def stmt_text(st: s.Stmt, indent: int = 0) -> str:
     pad = "    " * indent
     match st:
         case s.Assign(target=t, value=v):
@@ -115,6 +115,8 @@ def stmt_text(st: s.Stmt, indent: int = 0) -> str:  # noqa: PLR0911
             return f"{pad}{expr_text(call)}"
         case s.Skip():
             return f"{pad}skip"
+        case s.Safepoint():
+            return f"{pad}safepoint"
         case s.Await(cond=cond):
             return f"{pad}await {expr_text(cond)}"
         case s.Assert(cond=cond):
@@ -152,7 +154,7 @@ def _params(ps: tuple[s.Param, ...]) -> str:
     return ", ".join(f"{p.name}: {type_text(p.type)}" for p in ps)
 
 
-def decl_text(d: s.Decl) -> str:  # noqa: PLR0911
+def decl_text(d: s.Decl) -> str:
     match d:
         case s.ConstDecl(name=name, value=v):
             return f"const {name} = {expr_text(v)}"

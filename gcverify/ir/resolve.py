@@ -37,7 +37,7 @@ class Resolved:
     defs: tuple[n.Def, ...]
     procs: tuple[c.ProcDef, ...]
     processes: tuple[c.ProcessDef, ...]
-    locals: tuple[tuple[c.Sym, int, int], ...]      # (sym, process index, initial value)
+    locals: tuple[tuple[c.Sym, int, int], ...]  # (sym, process index, initial value)
     invariants: tuple[n.Invariant, ...]
     expectations: tuple[n.Expectation, ...]
     heap: n.Heap | None
@@ -63,7 +63,7 @@ class _DefEntry:
     resolving: bool = False
 
 
-Entry = ConstValue | n.Sort | Member | int | _DefEntry | _Proc   # int: a state variable's index
+Entry = ConstValue | n.Sort | Member | int | _DefEntry | _Proc  # int: a state variable's index
 
 
 @dataclass(slots=True)
@@ -110,11 +110,13 @@ class Resolver:
         self.heap_objects: n.ScalarsetSort | None = None
         self.fields: n.EnumSort | None = None
         self.heap_var: int | None = None
+        self.process_names: list[str] = []
 
     # ------------------------------------------------------------ diagnostics
 
-    def err(self, code: Code, message: str, span: Span | None, hint: str | None = None,
-            notes: tuple[Note, ...] = ()) -> _Abort:
+    def err(
+        self, code: Code, message: str, span: Span | None, hint: str | None = None, notes: tuple[Note, ...] = ()
+    ) -> _Abort:
         self.diags.append(Diagnostic(code=code, message=message, span=span, hint=hint, notes=notes))
         return _Abort()
 
@@ -130,8 +132,12 @@ class Resolver:
     def declare(self, name: str, entry: object, span: Span | None) -> None:
         if name in self.globals:
             prev = self.globals[name][1]
-            raise self.err(Code.DUPLICATE_NAME, f"{name!r} is declared twice", span,
-                           notes=(Note("first declared here", prev),) if prev else ())
+            raise self.err(
+                Code.DUPLICATE_NAME,
+                f"{name!r} is declared twice",
+                span,
+                notes=(Note("first declared here", prev),) if prev else (),
+            )
         self.globals[name] = (entry, span)
 
     # ------------------------------------------------------------ driver
@@ -177,6 +183,7 @@ class Resolver:
         for entry in self.defs:
             with self.guard():
                 self.def_body(entry)
+        self.process_names = [d.name for d in decls if isinstance(d, s.ProcessDecl)]
         procs = [self.proc_body(p) for p in self.procs]
         processes = self.processes([d for d in decls if isinstance(d, s.ProcessDecl)])
         invariants = self.invariants([d for d in decls if isinstance(d, s.InvariantDecl)])
@@ -185,25 +192,48 @@ class Resolver:
             raise GcverifyError(self.diags)
         return self.result(procs, processes, invariants, expectations, roots)
 
-    def result(self, procs: list[c.ProcDef | None], processes: list[c.ProcessDef],
-               invariants: list[n.Invariant], expectations: list[n.Expectation],
-               roots: tuple[int, ...]) -> Resolved:
+    def result(
+        self,
+        procs: list[c.ProcDef | None],
+        processes: list[c.ProcessDef],
+        invariants: list[n.Invariant],
+        expectations: list[n.Expectation],
+        roots: tuple[int, ...],
+    ) -> Resolved:
         heap = None
         if self.heap_var is not None and self.heap_objects is not None and self.fields is not None:
             alloc = self.globals.get("allocated", (None, None))[0]
-            heap = n.Heap(self.heap_var, self.heap_objects, self.fields, roots,
-                          alloc.var if isinstance(alloc, _VarName) else None)
+            heap = n.Heap(
+                self.heap_var, self.heap_objects, self.fields, roots, alloc.var if isinstance(alloc, _VarName) else None
+            )
         symmetric = tuple(e for e, _ in self.globals.values() if isinstance(e, n.ScalarsetSort))
-        defs = tuple(n.Def(name=d.decl.name, slots=tuple(b.slot for b in d.slots), body=d.body or n.Lit(0, n.BOOL),
-                           type=d.type, span=d.decl.span) for d in self.defs)
+        defs = tuple(
+            n.Def(
+                name=d.decl.name,
+                slots=tuple(b.slot for b in d.slots),
+                body=d.body or n.Lit(0, n.BOOL),
+                type=d.type,
+                span=d.decl.span,
+            )
+            for d in self.defs
+        )
         module = self.modules[0]
         return Resolved(
             name=module.name or (self.files[0].rsplit("/", 1)[-1].removesuffix(".gcv")),
-            file=self.files[0], consts=tuple((k, show(v)) for k, v in self.const_values.items()),
-            vars=tuple(self.vars), defs=defs, procs=tuple(p for p in procs if p is not None),
-            processes=tuple(processes), locals=tuple(self.locals), invariants=tuple(invariants),
-            expectations=tuple(expectations), heap=heap, symmetric=symmetric,
-            next_slot=self.next_slot, next_sym=self.next_sym)
+            file=self.files[0],
+            consts=tuple((k, show(v)) for k, v in self.const_values.items()),
+            vars=tuple(self.vars),
+            defs=defs,
+            procs=tuple(p for p in procs if p is not None),
+            processes=tuple(processes),
+            locals=tuple(self.locals),
+            invariants=tuple(invariants),
+            expectations=tuple(expectations),
+            heap=heap,
+            symmetric=symmetric,
+            next_slot=self.next_slot,
+            next_sym=self.next_sym,
+        )
 
     # ------------------------------------------------------------ constants and sorts
 
@@ -225,8 +255,12 @@ class Resolver:
             if prev is not None:
                 prev_root, this_root = id(prev) in root_ids, id(d) in root_ids
                 if prev_root == this_root:
-                    self.err(Code.DUPLICATE_NAME, f"constant {d.name!r} is declared twice", d.span,
-                             notes=(Note("first declared here", prev.span),))
+                    self.err(
+                        Code.DUPLICATE_NAME,
+                        f"constant {d.name!r} is declared twice",
+                        d.span,
+                        notes=(Note("first declared here", prev.span),),
+                    )
                 if prev_root:
                     continue  # the spec's own value overrides the library's default
             self.const_decls[d.name] = d
@@ -255,21 +289,37 @@ class Resolver:
                 return self.const(name)
             except _Abort:
                 raise GcverifyError([]) from None
-        raise GcverifyError([Diagnostic(code=Code.UNKNOWN_NAME, message=f"unknown constant {name!r}",
-                                        span=node.span, hint=self.suggest(name))])
+        raise GcverifyError(
+            [
+                Diagnostic(
+                    code=Code.UNKNOWN_NAME,
+                    message=f"unknown constant {name!r}",
+                    span=node.span,
+                    hint=self.suggest(name),
+                )
+            ]
+        )
 
     def apply_overrides(self) -> None:
         for name, text in self.overrides.items():
             if name not in self.const_values:
                 known = ", ".join(sorted(self.const_values)) or "none"
-                self.err(Code.BAD_SET, f"--set {name}={text}: there is no constant {name!r}", None,
-                         hint=f"the spec's constants are: {known}")
+                self.err(
+                    Code.BAD_SET,
+                    f"--set {name}={text}: there is no constant {name!r}",
+                    None,
+                    hint=f"the spec's constants are: {known}",
+                )
                 continue
             old = self.const_values[name]
             new = parse_override(text, old, self.members)
             if new is None:
-                self.err(Code.BAD_SET, f"--set {name}={text}: {name} is a {kind_name(old)} "
-                         f"(declared as {show(old)}), and {text!r} is not one", self.const_decls[name].span)
+                self.err(
+                    Code.BAD_SET,
+                    f"--set {name}={text}: {name} is a {kind_name(old)} "
+                    f"(declared as {show(old)}), and {text!r} is not one",
+                    self.const_decls[name].span,
+                )
                 continue
             self.const_values[name] = new
             self.globals[name] = (new, self.globals[name][1])
@@ -301,12 +351,20 @@ class Resolver:
     def make_heap(self) -> None:
         obj = self.globals.get("Object", (None, None))[0]
         if not isinstance(obj, n.ScalarsetSort):
-            raise self.err(Code.UNKNOWN_NAME, "'fields' needs a scalarset named 'Object' for the heap", self.fields_span,
-                           hint="declare it with 'scalarset Object of OBJECTS' (lib/gc.gcv does)")
+            raise self.err(
+                Code.UNKNOWN_NAME,
+                "'fields' needs a scalarset named 'Object' for the heap",
+                self.fields_span,
+                hint="declare it with 'scalarset Object of OBJECTS' (lib/gc.gcv does)",
+            )
         assert self.fields is not None
         self.heap_objects = obj
-        self.heap_var = self.add_var(n.StateVar(name="heap", keys=(obj, self.fields), sort=n.OptionSort(obj),
-                                                init=obj.size, span=self.fields_span), self.fields_span)
+        self.heap_var = self.add_var(
+            n.StateVar(
+                name="heap", keys=(obj, self.fields), sort=n.OptionSort(obj), init=obj.size, span=self.fields_span
+            ),
+            self.fields_span,
+        )
 
     def add_var(self, var: n.StateVar, span: Span | None) -> int:
         self.declare(var.name, _VarName(len(self.vars)), span)
@@ -340,8 +398,9 @@ class Resolver:
             case s.OptionType(name=name):
                 base = self.sort_named(name, t.span)
                 if not isinstance(base, n.ScalarsetSort):
-                    raise self.err(Code.TYPE_MISMATCH, f"only scalarsets have an option type; {name!r} is not one",
-                                   t.span)
+                    raise self.err(
+                        Code.TYPE_MISMATCH, f"only scalarsets have an option type; {name!r} is not one", t.span
+                    )
                 return (), n.OptionSort(base)
             case s.RangeType(lo=lo, hi=hi):
                 a, b = self.cint(lo), self.cint(hi)
@@ -364,8 +423,12 @@ class Resolver:
     def var(self, d: s.VarDecl) -> None:
         keys, sort = self.type_(d.type)
         if isinstance(sort, n.ScalarsetSort):
-            raise self.err(Code.SCALARSET, f"variable {d.name!r} of scalarset sort {sort.name!r} has no initial value "
-                           "that respects symmetry", d.span, hint=f"declare it as '{sort.name}?' so it starts as nil")
+            raise self.err(
+                Code.SCALARSET,
+                f"variable {d.name!r} of scalarset sort {sort.name!r} has no initial value that respects symmetry",
+                d.span,
+                hint=f"declare it as '{sort.name}?' so it starts as nil",
+            )
         init = n.default_value(sort) if d.init is None else self.const_value_of(d.init, sort)
         self.add_var(n.StateVar(name=d.name, keys=keys, sort=sort, init=init, span=d.span), d.span)
 
@@ -432,8 +495,12 @@ class Resolver:
         if entry.body is not None:
             return entry.body
         if entry.resolving:
-            raise self.err(Code.RECURSION, f"definition {entry.decl.name!r} calls itself", entry.decl.span,
-                           hint="definitions are expanded like macros and cannot recurse")
+            raise self.err(
+                Code.RECURSION,
+                f"definition {entry.decl.name!r} calls itself",
+                entry.decl.span,
+                hint="definitions are expanded like macros and cannot recurse",
+            )
         entry.resolving = True
         saved, self.scopes = self.scopes, [_Scope({b.name: b for b in entry.slots})]
         try:
@@ -462,14 +529,21 @@ class Resolver:
         out: list[c.ProcessDef] = []
         seen: dict[str, Span | None] = {}
         if not decls:
-            self.err(Code.NO_PROCESS, "the spec declares no process, so there is nothing to check",
-                     self.modules[0].span if self.modules else None,
-                     hint="add 'process Name { ... }', or import a library that declares one")
+            self.err(
+                Code.NO_PROCESS,
+                "the spec declares no process, so there is nothing to check",
+                self.modules[0].span if self.modules else None,
+                hint="add 'process Name { ... }', or import a library that declares one",
+            )
         for d in decls:
             with self.guard():
                 if d.name in seen:
-                    raise self.err(Code.DUPLICATE_NAME, f"process {d.name!r} is declared twice", d.span,
-                                   notes=(Note("first declared here", seen[d.name]),))
+                    raise self.err(
+                        Code.DUPLICATE_NAME,
+                        f"process {d.name!r} is declared twice",
+                        d.span,
+                        notes=(Note("first declared here", seen[d.name]),),
+                    )
                 seen[d.name] = d.span
                 self.process_index = len(out)
                 self.scopes = [_Scope()]
@@ -502,8 +576,12 @@ class Resolver:
         for d in decls:
             with self.guard():
                 if d.name in seen:
-                    raise self.err(Code.DUPLICATE_NAME, f"invariant {d.name!r} is declared twice", d.span,
-                                   notes=(Note("first declared here", seen[d.name]),))
+                    raise self.err(
+                        Code.DUPLICATE_NAME,
+                        f"invariant {d.name!r} is declared twice",
+                        d.span,
+                        notes=(Note("first declared here", seen[d.name]),),
+                    )
                 seen[d.name] = d.span
                 self.scopes = []
                 if d.body is not None:
@@ -511,9 +589,13 @@ class Resolver:
                 else:
                     entry = self.globals.get(d.name, (None, None))[0]
                     if not isinstance(entry, _DefEntry) or entry.decl.params or entry.type != n.BOOL:
-                        raise self.err(Code.UNKNOWN_NAME, f"invariant {d.name!r} has no body and there is no "
-                                       f"definition 'def {d.name}(): bool' to use", d.span,
-                                       hint=f"write 'invariant {d.name}: <condition>'")
+                        raise self.err(
+                            Code.UNKNOWN_NAME,
+                            f"invariant {d.name!r} has no body and there is no "
+                            f"definition 'def {d.name}(): bool' to use",
+                            d.span,
+                            hint=f"write 'invariant {d.name}: <condition>'",
+                        )
                     body = n.Apply(entry.index, (), n.BOOL)
                 out.append(n.Invariant(name=d.name, body=body, span=d.span))
         return out
@@ -523,14 +605,19 @@ class Resolver:
         out: list[n.Expectation] = []
         for d in decls:
             if d.name not in names:
-                self.err(Code.BAD_EXPECT, f"expect: there is no invariant {d.name!r}", d.span,
-                         hint=f"the invariants are: {', '.join(sorted(names)) or 'none'}")
+                self.err(
+                    Code.BAD_EXPECT,
+                    f"expect: there is no invariant {d.name!r}",
+                    d.span,
+                    hint=f"the invariants are: {', '.join(sorted(names)) or 'none'}",
+                )
                 continue
             if d.within is not None and d.verdict is not s.ExpectedVerdict.VIOLATED:
                 self.err(Code.BAD_EXPECT, "'within N steps' only goes with 'violated'", d.span)
                 continue
-            out.append(n.Expectation(property=d.name, verdict=n.Expected(d.verdict.value), within=d.within,
-                                     span=d.span))
+            out.append(
+                n.Expectation(property=d.name, verdict=n.Expected(d.verdict.value), within=d.within, span=d.span)
+            )
         return out
 
     # ------------------------------------------------------------ statements
@@ -547,7 +634,7 @@ class Resolver:
         finally:
             self.scopes.pop()
 
-    def stmt(self, st: s.Stmt, in_atomic: bool) -> c.SStmt | None:  # noqa: PLR0911
+    def stmt(self, st: s.Stmt, in_atomic: bool) -> c.SStmt | None:
         match st:
             case s.Assign():
                 return self.assign(st)
@@ -555,21 +642,33 @@ class Resolver:
                 return self.call_stmt(call, st.span)
             case s.Skip():
                 return c.SSkip(st.span)
+            case s.Safepoint():
+                if in_atomic:
+                    raise self.err(Code.BAD_NESTING, "a safepoint inside 'atomic' marks nothing", st.span)
+                return c.SSafepoint(st.span)
             case s.Await(cond=e):
                 return c.SAwait(self.bool_expr(e), st.span)
             case s.Assert(cond=e):
                 return c.SAssert(self.bool_expr(e), st.span)
             case s.LocalDecl():
-                raise self.err(Code.BAD_NESTING, "a local variable is declared at the top of a process body",
-                               st.span, hint="move 'var' to the start of the process")
+                raise self.err(
+                    Code.BAD_NESTING,
+                    "a local variable is declared at the top of a process body",
+                    st.span,
+                    hint="move 'var' to the start of the process",
+                )
             case s.Atomic(body=body):
                 return c.SAtomic(self.block(body, True), st.span)
             case s.If(cond=e, then=t, else_=f):
                 return c.SIf(self.bool_expr(e), self.block(t, in_atomic), self.block(f or (), in_atomic), st.span)
             case s.While(cond=e, body=b):
                 if in_atomic:
-                    raise self.err(Code.BAD_NESTING, "'while' inside 'atomic' could run forever in one step",
-                                   st.span, hint="use a bounded 'for' inside atomic blocks")
+                    raise self.err(
+                        Code.BAD_NESTING,
+                        "'while' inside 'atomic' could run forever in one step",
+                        st.span,
+                        hint="use a bounded 'for' inside atomic blocks",
+                    )
                 return c.SWhile(self.bool_expr(e), self.block(b, False), st.span)
             case s.Loop(body=b):
                 if in_atomic:
@@ -613,18 +712,27 @@ class Resolver:
 
     def call_stmt(self, call: s.Expr, span: Span | None) -> c.SCall:
         if not isinstance(call, s.Call):
-            raise self.err(Code.SYNTAX, "this expression is not a statement", span,
-                           hint="assign it with ':=' or call a procedure")
+            raise self.err(
+                Code.SYNTAX, "this expression is not a statement", span, hint="assign it with ':=' or call a procedure"
+            )
         entry = self.globals.get(call.name, (None, None))[0]
         if not isinstance(entry, _Proc):
             what = "a definition (a value)" if isinstance(entry, _DefEntry) else "not a procedure"
-            raise self.err(Code.UNKNOWN_NAME if entry is None else Code.TYPE_MISMATCH,
-                           f"{call.name!r} is {what if entry is not None else 'not declared'}", call.span,
-                           hint=self.suggest(call.name) if entry is None else None)
+            raise self.err(
+                Code.UNKNOWN_NAME if entry is None else Code.TYPE_MISMATCH,
+                f"{call.name!r} is {what if entry is not None else 'not declared'}",
+                call.span,
+                hint=self.suggest(call.name) if entry is None else None,
+            )
         if len(call.args) != len(entry.params):
-            raise self.err(Code.ARITY, f"procedure {call.name!r} takes {len(entry.params)} argument(s), "
-                           f"not {len(call.args)}", call.span)
-        args = tuple(self.coerce(self.expr(a, p.sort), p.sort, a.span) for a, p in zip(call.args, entry.params, strict=True))
+            raise self.err(
+                Code.ARITY,
+                f"procedure {call.name!r} takes {len(entry.params)} argument(s), not {len(call.args)}",
+                call.span,
+            )
+        args = tuple(
+            self.coerce(self.expr(a, p.sort), p.sort, a.span) for a, p in zip(call.args, entry.params, strict=True)
+        )
         return c.SCall(entry.index, args, _text(call), span)
 
     def assign(self, st: s.Assign) -> c.SAssign:
@@ -645,8 +753,11 @@ class Resolver:
                 local = self.lookup_local(name)
                 if isinstance(local, c.Sym):
                     if not any(local.id in sc.assignable for sc in self.scopes):
-                        raise self.err(Code.NOT_ASSIGNABLE, f"{name!r} is bound by choose, for or a parameter "
-                                       "and cannot be assigned", e.span)
+                        raise self.err(
+                            Code.NOT_ASSIGNABLE,
+                            f"{name!r} is bound by choose, for or a parameter and cannot be assigned",
+                            e.span,
+                        )
                     return c.Target(None, local, ())
                 entry = self.globals.get(name, (None, None))[0]
                 if isinstance(entry, _VarName):
@@ -661,8 +772,7 @@ class Resolver:
                 if not isinstance(read, n.Read):
                     raise self.err(Code.NOT_ASSIGNABLE, "only state variables can be assigned", e.span)
                 return c.Target(read.var, None, read.indices)
-        raise self.err(Code.NOT_ASSIGNABLE, "the left side of ':=' must be a variable, a map entry or a field",
-                       e.span)
+        raise self.err(Code.NOT_ASSIGNABLE, "the left side of ':=' must be a variable, a map entry or a field", e.span)
 
     # ------------------------------------------------------------ expressions
 
@@ -688,7 +798,7 @@ class Resolver:
                 return e
         raise self.err(Code.TYPE_MISMATCH, f"expected {want}, found {have}", span)
 
-    def expr(self, e: s.Expr, want: n.Sort | None) -> n.Expr:  # noqa: PLR0911, PLR0912
+    def expr(self, e: s.Expr, want: n.Sort | None) -> n.Expr:
         match e:
             case s.IntLit(value=v):
                 return n.Lit(v, n.INT)
@@ -699,8 +809,12 @@ class Resolver:
                     return n.Lit(want.nil, want)
                 if isinstance(want, n.ScalarsetSort):
                     return n.Lit(want.size, n.OptionSort(want))
-                raise self.err(Code.TYPE_MISMATCH, "nil here has no sort to belong to", e.span,
-                               hint="compare nil with a variable of an option sort, like 'x == nil'")
+                raise self.err(
+                    Code.TYPE_MISMATCH,
+                    "nil here has no sort to belong to",
+                    e.span,
+                    hint="compare nil with a variable of an option sort, like 'x == nil'",
+                )
             case s.Name():
                 return self.name(e)
             case s.Index():
@@ -748,9 +862,12 @@ class Resolver:
     def number(self, e: s.Expr, what: str) -> n.Expr:
         x = self.expr(e, n.INT)
         if isinstance(x.type, (n.ScalarsetSort, n.OptionSort)):
-            raise self.err(Code.SCALARSET, f"cannot {what} a value of scalarset {x.type}: its elements are "
-                           "symmetric names, not numbers", e.span,
-                           hint="scalarset values may only be compared with '==' and '!='")
+            raise self.err(
+                Code.SCALARSET,
+                f"cannot {what} a value of scalarset {x.type}: its elements are symmetric names, not numbers",
+                e.span,
+                hint="scalarset values may only be compared with '==' and '!='",
+            )
         if not isinstance(x.type, n.IntSort):
             raise self.err(Code.TYPE_MISMATCH, f"expected a number, found {x.type}", e.span)
         return x
@@ -768,8 +885,12 @@ class Resolver:
             return n.Cmp(op, self.coerce(left, joined, e.left.span), self.coerce(right, joined, e.right.span))
         for side, src in ((left, e.left), (right, e.right)):
             if isinstance(side.type, (n.ScalarsetSort, n.OptionSort)):
-                raise self.err(Code.SCALARSET, f"values of scalarset {side.type} are not ordered: '{op.value}' "
-                               "would break symmetry", src.span, hint="compare them only with '==' and '!='")
+                raise self.err(
+                    Code.SCALARSET,
+                    f"values of scalarset {side.type} are not ordered: '{op.value}' would break symmetry",
+                    src.span,
+                    hint="compare them only with '==' and '!='",
+                )
             if not isinstance(side.type, n.IntSort):
                 raise self.err(Code.TYPE_MISMATCH, f"'{op.value}' compares numbers, not {side.type}", src.span)
         return n.Cmp(op, left, right)
@@ -787,8 +908,7 @@ class Resolver:
             case _VarName(var=v):
                 var = self.vars[v]
                 if var.keys:
-                    raise self.err(Code.ARITY, f"{e.name!r} is a map with {len(var.keys)} key(s): index it",
-                                   e.span)
+                    raise self.err(Code.ARITY, f"{e.name!r} is a map with {len(var.keys)} key(s): index it", e.span)
                 return n.Read(v, (), var.sort)
             case Member(sort=sort, index=i):
                 return n.Lit(i, sort)
@@ -815,28 +935,48 @@ class Resolver:
         entry = self.globals.get(base.name, (None, None))[0]
         if not isinstance(entry, _VarName):
             if entry is None and self.lookup_local(base.name) is None:
-                raise self.err(Code.UNKNOWN_NAME, f"unknown variable {base.name!r}", base.span,
-                               hint=self.suggest(base.name))
+                raise self.err(
+                    Code.UNKNOWN_NAME, f"unknown variable {base.name!r}", base.span, hint=self.suggest(base.name)
+                )
             raise self.err(Code.TYPE_MISMATCH, f"{base.name!r} is not a map and cannot be indexed", base.span)
         var = self.vars[entry.var]
         if len(chain) != len(var.keys):
-            raise self.err(Code.ARITY, f"{base.name!r} has {len(var.keys)} key(s) but is indexed {len(chain)} "
-                           "time(s)", e.span)
+            raise self.err(
+                Code.ARITY, f"{base.name!r} has {len(var.keys)} key(s) but is indexed {len(chain)} time(s)", e.span
+            )
         indices = tuple(self.coerce(self.expr(i, k), k, i.span) for i, k in zip(chain, var.keys, strict=True))
         return n.Read(entry.var, indices, var.sort)
 
     def field(self, e: s.Field) -> n.Expr:
         if self.heap_var is None or self.heap_objects is None or self.fields is None:
-            raise self.err(Code.UNKNOWN_NAME, f"'.{e.name}' reads a heap field, but the spec declares no fields",
-                           e.span, hint="declare them with 'fields left, right'")
+            raise self.err(
+                Code.UNKNOWN_NAME,
+                f"'.{e.name}' reads a heap field, but the spec declares no fields",
+                e.span,
+                hint="declare them with 'fields left, right'",
+            )
         obj = self.coerce(self.expr(e.base, self.heap_objects), self.heap_objects, e.base.span)
         f = self.name(s.Name(e.name, e.name_span))
         if f.type != self.fields:
-            raise self.err(Code.TYPE_MISMATCH, f"{e.name!r} is not a field (the fields are "
-                           f"{', '.join(self.fields.members)})", e.name_span)
+            raise self.err(
+                Code.TYPE_MISMATCH,
+                f"{e.name!r} is not a field (the fields are {', '.join(self.fields.members)})",
+                e.name_span,
+            )
         return n.Read(self.heap_var, (obj, f), n.OptionSort(self.heap_objects))
 
     def call(self, e: s.Call) -> n.Expr:
+        if e.name == "stopped" and e.name not in self.globals:
+            names = self.process_names
+            arg = e.args[0] if len(e.args) == 1 else None
+            if not isinstance(arg, s.Name) or arg.name not in names:
+                raise self.err(
+                    Code.UNKNOWN_NAME,
+                    "stopped() takes the name of a process",
+                    e.span,
+                    hint=f"the processes are: {', '.join(names) or 'none'}",
+                )
+            return n.Stopped(names.index(arg.name))
         if e.name == "reachable" and e.name not in self.globals:
             if self.heap_objects is None:
                 raise self.err(Code.UNKNOWN_NAME, "reachable() needs a heap: declare 'fields'", e.span)
@@ -851,7 +991,9 @@ class Resolver:
         if len(e.args) != len(entry.slots):
             raise self.err(Code.ARITY, f"{e.name!r} takes {len(entry.slots)} argument(s), not {len(e.args)}", e.span)
         self.def_body(entry)
-        args = tuple(self.coerce(self.expr(a, b.type), b.type, a.span) for a, b in zip(e.args, entry.slots, strict=True))
+        args = tuple(
+            self.coerce(self.expr(a, b.type), b.type, a.span) for a, b in zip(e.args, entry.slots, strict=True)
+        )
         return n.Apply(entry.index, args, entry.type)
 
     def reach(self, e: s.Reach) -> n.Expr:

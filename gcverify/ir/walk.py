@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from gcverify.ir import nodes as n
 
 
-def subst(e: n.Expr, env: Mapping[int, n.Expr]) -> n.Expr:  # noqa: PLR0911
+def subst(e: n.Expr, env: Mapping[int, n.Expr]) -> n.Expr:
     """`e` with every `SymRef` whose sym is in `env` replaced."""
     if not env:
         return e
     match e:
         case n.SymRef(sym=sym):
             return env.get(sym, e)
-        case n.Lit() | n.Param() | n.Bound():
+        case n.Lit() | n.Param() | n.Bound() | n.Stopped():
             return e
         case n.Read(var=v, indices=ix, type=t):
             return n.Read(v, tuple(subst(i, env) for i in ix), t) if ix else e

@@ -35,7 +35,7 @@ def render_trace(result: SpecResult, check: CheckResult) -> str:
     trace = finding.trace
     lines = [f"Counterexample for {check.property} in {spec.name} ({len(trace)} steps, shortest):"]
     heap = heap_line(spec, layout, trace.init)
-    lines.append(f"  0. initial state")
+    lines.append("  0. initial state")
     if heap:
         lines.append(f"       heap: {heap}")
     prev = trace.init
@@ -44,8 +44,11 @@ def render_trace(result: SpecResult, check: CheckResult) -> str:
         action = spec.actions[step.action.action]
         who, args = instance_text(spec, step.action)
         where = f"{action.span}" if action.span else ""
-        lines.append(f"  {i:>{width}}. {who}  {action.label}" + (f"   ({args})" if args else "")
-                     + (f"   @ {where}" if where else ""))
+        lines.append(
+            f"  {i:>{width}}. {who}  {action.label}"
+            + (f"   ({args})" if args else "")
+            + (f"   @ {where}" if where else "")
+        )
         delta = changes(spec, layout, prev, step.state)
         if delta:
             lines.append("       " + ", ".join(f"{c.name}: {c.before} → {c.after}" for c in delta))
@@ -74,7 +77,17 @@ def render_summary(results: list[SpecResult]) -> str:
     rows = [("spec", "property", "expected", "verdict", "states", "depth", "seconds", "")]
     for r in results:
         for c in r.results:
-            rows.append((r.name, c.property, (c.expected.value if c.expected else "holds"), c.verdict.value,
-                         f"{c.states:,}", str(c.depth), f"{c.seconds:.2f}", "ok" if c.met else "UNEXPECTED"))
+            rows.append(
+                (
+                    r.name,
+                    c.property,
+                    (c.expected.value if c.expected else "holds"),
+                    c.verdict.value,
+                    f"{c.states:,}",
+                    str(c.depth),
+                    f"{c.seconds:.2f}",
+                    "ok" if c.met else "UNEXPECTED",
+                )
+            )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)

@@ -103,7 +103,7 @@ class Compiler(Generic[V]):
 
     # ------------------------------------------------------------ expressions
 
-    def expr(self, e: n.Expr) -> Fn[V]:  # noqa: PLR0911, PLR0912
+    def expr(self, e: n.Expr) -> Fn[V]:
         ops = self.ops
         match e:
             case n.Lit(value=v, type=t):
@@ -145,6 +145,8 @@ class Compiler(Generic[V]):
                 return self.reachable(self.expr(a))
             case n.ReachFrom():
                 return self.reach_from(e)
+            case n.Stopped(process=p):
+                return self.stopped(p)
             case n.Apply(fn=fn_index, args=args):
                 return self.apply(fn_index, [self.expr(a) for a in args])
         raise AssertionError(f"unknown expression {e!r}")
@@ -226,9 +228,11 @@ class Compiler(Generic[V]):
         slot = e.slot
         parts: list[Fn[V]] = []
         for value in values:
+
             def part(f: Frame[V], value: V = value) -> V:
                 f.bound[slot] = value
                 return body(f)
+
             parts.append(part)
         return self.conj(parts, negate=e.kind is n.QuantKind.EXISTS)
 
@@ -332,31 +336,46 @@ class Compiler(Generic[V]):
 
         return run
 
+    def stopped(self, index: int) -> Fn[V]:
+        ops = self.ops
+        proc = self.spec.processes[index]
+        pc_sort = self.spec.vars[proc.pc_var].sort
+        pcs = [ops.lit(k, pc_sort) for k in (*proc.safe_pcs, proc.end_pc)]
+        vl = self.layout.vars[proc.pc_var]
+        slots = range(vl.offset, vl.offset + vl.size)
+
+        def run(f: Frame[V]) -> V:
+            return ops.and_(*(ops.or_(*(ops.eq(f.state[s], k) for k in pcs)) for s in slots))
+
+        return run
+
     def var_slots(self, var: int) -> range:
         vl = self.layout.vars[var]
         return range(vl.offset, vl.offset + vl.size)
 
     # ------------------------------------------------------------ state access
 
-    def offsets(self, var: int, indices: Sequence[n.Expr], span: Span | None) -> Callable[[Frame[V]], list[tuple[V, int]]]:
-        """For a read or write, the candidate slots with the condition under which each is meant.
-        Concretely (or with known indices) that is one slot under `true`."""
+    def offsets(
+        self, var: int, indices: Sequence[n.Expr], span: Span | None
+    ) -> Callable[[Frame[V]], int | list[tuple[V, int]]]:
+        """For a read or write, the slot meant: an int when every index is known (always,
+        concretely), else the candidate slots with the condition under which each is meant."""
         ops = self.ops
         vl = self.layout.vars[var]
         keys = self.spec.vars[var].keys
         fns = [self.expr(i) for i in indices]
-        dims = list(zip(fns, keys, vl.los, vl.sizes, vl.strides, strict=True))
-        true = self.true
+        dims = list(zip(vl.los, vl.sizes, vl.strides, strict=True))
         key_lits = [[ops.lit(v, k) for v in k.elements()] for k in keys]
+        base = vl.offset
+        value_of = ops.value_of
 
-        def run(f: Frame[V]) -> list[tuple[V, int]]:
-            cands: list[tuple[V, int]] = [(true, vl.offset)]
-            for d, (fn, key, lo, size, stride) in enumerate(dims):
-                v = fn(f)
-                k = ops.value_of(v)
+        def slow(f: Frame[V], vals: list[V]) -> list[tuple[V, int]]:
+            cands: list[tuple[V, int]] = [(self.true, base)]
+            for d, (v, (lo, size, stride)) in enumerate(zip(vals, dims, strict=True)):
+                k = value_of(v)
                 if k is not None:
                     if not lo <= k < lo + size:
-                        self.fault(f, true, n.FaultKind.OUT_OF_RANGE, span)
+                        self.fault(f, self.true, n.FaultKind.OUT_OF_RANGE, span)
                         k = lo
                     cands = [(c, off + (k - lo) * stride) for c, off in cands]
                     continue
@@ -364,6 +383,28 @@ class Compiler(Generic[V]):
                 self.fault(f, ops.not_(ops.or_(*(c for c, _ in options))), n.FaultKind.OUT_OF_RANGE, span)
                 cands = [(ops.and_(c, c2), off + j * stride) for (c, off), (c2, j) in itertools.product(cands, options)]
             return cands
+
+        if len(fns) == 1:
+            (fn,), ((lo, size, _),) = fns, dims
+
+            def one(f: Frame[V]) -> int | list[tuple[V, int]]:
+                v = fn(f)
+                k = value_of(v)
+                if k is not None and lo <= k < lo + size:
+                    return base + k - lo
+                return slow(f, [v])
+
+            return one
+
+        def run(f: Frame[V]) -> int | list[tuple[V, int]]:
+            vals = [fn(f) for fn in fns]
+            off = base
+            for v, (lo, size, stride) in zip(vals, dims, strict=True):
+                k = value_of(v)
+                if k is None or not lo <= k < lo + size:
+                    return slow(f, vals)
+                off += (k - lo) * stride
+            return off
 
         return run
 
@@ -377,6 +418,8 @@ class Compiler(Generic[V]):
 
         def run(f: Frame[V]) -> V:
             cands = locate(f)
+            if isinstance(cands, int):
+                return f.state[cands]
             value = f.state[cands[-1][1]]
             for c, off in reversed(cands[:-1]):
                 value = ops.ite(c, f.state[off], value)
@@ -426,10 +469,12 @@ class Compiler(Generic[V]):
         if isinstance(sort, n.IntSort) and sort.bounded:
             lo, hi = ops.lit(sort.lo or 0, n.INT), ops.lit(sort.hi or 0, n.INT)
             if st.value.type != sort:
+
                 def check(f: Frame[V], v: V) -> V:
                     bad = ops.not_(ops.and_(ops.le(lo, v), ops.le(v, hi)))
                     self.fault(f, bad, n.FaultKind.OUT_OF_RANGE, st.span)
                     return ops.ite(bad, lo, v)
+
         if not st.indices:
             off = self.layout.vars[st.var].offset
 
@@ -448,7 +493,9 @@ class Compiler(Generic[V]):
             v = fv(f)
             if check is not None:
                 v = check(f, v)
-            if len(cands) == 1:
+            if isinstance(cands, int):
+                f.state[cands] = v
+            elif len(cands) == 1:
                 f.state[cands[0][1]] = v
             else:
                 for c, off in cands:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from gcverify.ir import nodes as n
 from gcverify.semantics.concrete import CONCRETE
-from gcverify.semantics.interp import Fault, Interpreter
+from gcverify.semantics.interp import Disabled, Fault, Interpreter, Stop
 from gcverify.semantics.layout import Layout
 from gcverify.semantics.state import ActionInstance, State
 
@@ -48,8 +48,11 @@ class Model:
                 slot = self.layout.slot(proc.pc_var, key)
                 self.by_pc.setdefault((slot, a.from_pc), []).append(len(self.instances))
                 self.instances.append(ActionInstance(a.index, tuple(args)))
-        self.end_pcs = {self.layout.slot(p.pc_var, (i,) if p.instance is not None else ()): p.end_pc
-                        for p in spec.processes for i in p.instances}
+        self.end_pcs = {
+            self.layout.slot(p.pc_var, (i,) if p.instance is not None else ()): p.end_pc
+            for p in spec.processes
+            for i in p.instances
+        }
 
     def initial(self) -> State:
         return self.layout.initial()
@@ -76,6 +79,41 @@ class Model:
         """Whether invariant `index` holds in `state` (a fault while evaluating it counts as false)."""
         value, faults = self.interp.eval_invariant(index, state)
         return bool(value) and not faults
+
+    def witnesses(self, index: int, state: State) -> list[str]:
+        """The quantified values for which invariant `index` is false in `state`, e.g. 'o=o2, f=next'."""
+        comp = self.interp.compiler
+        frame = self.interp.frame(state, ())
+        found: list[str] = []
+
+        def holds(e: n.Expr) -> bool:
+            try:
+                return bool(comp.expr(e)(frame))
+            except (Stop, Disabled):
+                return False
+
+        def walk(e: n.Expr, binding: tuple[str, ...]) -> None:
+            match e:
+                case n.Apply(fn=fn, args=()):
+                    walk(self.spec.defs[fn].body, binding)
+                case n.Implies(left=a, right=b) if holds(a):
+                    walk(b, binding)
+                case n.And(args=args):
+                    for a in args:
+                        if not holds(a):
+                            walk(a, binding)
+                            return
+                case n.Quant(kind=n.QuantKind.FORALL, slot=slot, sort=sort, body=body, name=name):
+                    for v in sort.elements():
+                        frame.bound[slot] = v
+                        if not holds(body):
+                            walk(body, (*binding, f"{name}={sort.show(v)}"))
+                case _:
+                    if binding:
+                        found.append(", ".join(binding))
+
+        walk(self.spec.invariants[index].body, ())
+        return found
 
     def terminated(self, state: State) -> bool:
         return all(state[slot] == pc for slot, pc in self.end_pcs.items())

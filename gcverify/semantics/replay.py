@@ -20,8 +20,9 @@ def replay(model: Model, init: State, instances: Sequence[ActionInstance]) -> Tr
     for i, inst in enumerate(instances):
         t = model.step(state, inst)
         if t is None:
-            raise InternalError(f"trace step {i + 1} ({model.spec.actions[inst.action].label!r}) is not enabled "
-                                "when replayed")
+            raise InternalError(
+                f"trace step {i + 1} ({model.spec.actions[inst.action].label!r}) is not enabled when replayed"
+            )
         state = t.post
         steps.append(Step(inst, state))
     return Trace(init, tuple(steps))

@@ -1,0 +1,259 @@
+"""The command line: `gcverify check PATH…`.
+
+Owns: argument parsing (click), finding spec files, the progress display (rich, on stderr, only on
+a terminal and only for runs longer than a second), printing results and choosing the exit code
+(docs/adr/0001-exit-codes.md).  No checking logic lives here.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from gcverify import __version__
+from gcverify.diagnostics import ExitCode, GcverifyError, InternalError
+from gcverify.dsl.loader import bundled_specs
+from gcverify.explore.search import Progress
+from gcverify.pipeline import CheckConfig, check_spec, load_spec
+from gcverify.report.json import render_json
+from gcverify.report.text import render_trace
+from gcverify.results import CheckResult, ExhaustiveSearch, FindingKind, Found, Partial, SpecResult, Verdict
+
+SEVERITY = [
+    ExitCode.OK,
+    ExitCode.UNKNOWN,
+    ExitCode.DEADLOCK,
+    ExitCode.ASSERTION,
+    ExitCode.VIOLATION,
+    ExitCode.STATIC_ERROR,
+    ExitCode.SYNTAX_ERROR,
+    ExitCode.INTERNAL,
+]
+
+
+def _worse(a: ExitCode, b: ExitCode) -> ExitCode:
+    return a if SEVERITY.index(a) >= SEVERITY.index(b) else b
+
+
+def is_spec(path: Path) -> bool:
+    """A spec file starts (after comments) with `spec NAME`; library files do not."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True  # let the loader report it
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("//"):
+            continue
+        return stripped.startswith("spec ") or stripped == "spec"
+    return False
+
+
+def spec_files(paths: tuple[str, ...]) -> list[tuple[Path, str]]:
+    if not paths:
+        root = bundled_specs()
+        return [(p, f"<bundled>/{p.relative_to(root)}") for p in sorted(root.rglob("*.gcv")) if is_spec(p)]
+    out: list[tuple[Path, str]] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend((f, str(f)) for f in sorted(p.rglob("*.gcv")) if is_spec(f))
+        else:
+            out.append((p, raw))
+    return out
+
+
+def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for v in values:
+        if "=" not in v:
+            raise click.BadParameter(f"{v!r} is not NAME=VALUE", param_hint="--set")
+        name, value = v.split("=", 1)
+        out[name.strip()] = value.strip()
+    return out
+
+
+class _ProgressView:
+    """Draws search progress on stderr once a run has lasted a second, if stderr is a terminal."""
+
+    def __init__(self, console: Console, label: str) -> None:
+        self.console = console
+        self.label = label
+        self.start = time.monotonic()
+        self.status: Any = None
+
+    def __call__(self, p: Progress) -> None:
+        if not self.console.is_terminal or p.seconds < 1.0:
+            return
+        rate = p.states / p.seconds if p.seconds else 0.0
+        text = f"{self.label}: {p.states:,} states, depth {p.depth}, queue {p.queue:,}, {rate:,.0f} states/s"
+        if self.status is None:
+            self.status = self.console.status(text)
+            self.status.start()
+        else:
+            self.status.update(text)
+
+    def close(self) -> None:
+        if self.status is not None:
+            self.status.stop()
+
+
+def _table(results: list[SpecResult]) -> Table:
+    table = Table(title="gcverify results", show_lines=False)
+    for col, just in (
+        ("spec", "left"),
+        ("property", "left"),
+        ("expected", "left"),
+        ("verdict", "left"),
+        ("evidence", "left"),
+        ("states", "right"),
+        ("depth", "right"),
+        ("seconds", "right"),
+        ("", "left"),
+    ):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    for r in results:
+        for c in r.results:
+            verdict = c.verdict.value
+            style = {"holds": "green", "violated": "red", "unknown": "yellow"}[verdict]
+            table.add_row(
+                r.name,
+                c.property,
+                c.expected.value if c.expected else "holds",
+                f"[{style}]{verdict}[/{style}]",
+                _evidence(c),
+                f"{c.states:,}",
+                str(c.depth),
+                f"{c.seconds:.2f}",
+                "[green]ok[/green]" if c.met else "[bold red]UNEXPECTED[/bold red]",
+            )
+    return table
+
+
+def _evidence(c: CheckResult) -> str:
+    match c.evidence:
+        case ExhaustiveSearch():
+            return "exhaustive"
+        case Found():
+            return f"trace of {c.evidence.depth}"
+        case Partial():
+            return f"partial: {c.evidence.reason}"
+
+
+def _exit_for(r: SpecResult) -> ExitCode:
+    code = ExitCode.OK
+    for c in r.results:
+        if c.met:
+            continue
+        if c.verdict is Verdict.UNKNOWN:
+            code = _worse(code, ExitCode.UNKNOWN)
+        elif c.finding is not None and c.finding.kind is FindingKind.FAULT:
+            code = _worse(code, ExitCode.ASSERTION)
+        elif c.finding is not None and c.finding.kind is FindingKind.DEADLOCK:
+            code = _worse(code, ExitCode.DEADLOCK)
+        else:
+            code = _worse(code, ExitCode.VIOLATION)
+    return code
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gcverify")
+def main() -> None:
+    """gcverify: a model checker for garbage-collector correctness."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a constant (repeatable).")
+@click.option("--max-states", type=click.IntRange(min=1), help="Stop after this many states (verdict: unknown).")
+@click.option(
+    "--max-seconds",
+    type=click.FloatRange(min=0.0, min_open=True),
+    help="Stop after this many seconds (verdict: unknown).",
+)
+@click.option("--deadlock", is_flag=True, help="Also report states where no process can move.")
+@click.option("--json", "json_out", metavar="FILE", help="Write the results as JSON to FILE ('-' for stdout).")
+@click.option("--traces", is_flag=True, help="Print every counterexample, also the expected ones.")
+def check(
+    paths: tuple[str, ...],
+    sets: tuple[str, ...],
+    max_states: int | None,
+    max_seconds: float | None,
+    deadlock: bool,
+    json_out: str | None,
+    traces: bool,
+) -> None:
+    """Check specs: each PATH is a .gcv file or a folder of them; none means the bundled specs."""
+    out = Console(stderr=False, highlight=False, soft_wrap=True)
+    if not out.is_terminal:
+        out = Console(stderr=False, highlight=False, soft_wrap=True, width=200)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    overrides = _parse_sets(sets)
+    files = spec_files(paths)
+    if not files:
+        err.print("error: no spec files found (a spec file starts with 'spec NAME')")
+        sys.exit(ExitCode.USAGE)
+    code = ExitCode.OK
+    results: list[SpecResult] = []
+    errors: list[dict[str, Any]] = []
+    for path, display in files:
+        view = _ProgressView(err, display)
+        try:
+            spec = load_spec(path, overrides, display)
+            result = check_spec(
+                spec,
+                CheckConfig(
+                    overrides=overrides,
+                    max_states=max_states,
+                    max_seconds=max_seconds,
+                    check_deadlock=deadlock,
+                    progress=view,
+                ),
+            )
+        except GcverifyError as e:
+            view.close()
+            for d in e.diagnostics:
+                err.print(d.render(), markup=False)
+            errors.extend(
+                {"file": display, "code": d.code.id, "message": d.message, "location": str(d.span) if d.span else None}
+                for d in e.diagnostics
+            )
+            code = _worse(code, e.exit_code)
+            continue
+        except (InternalError, Exception) as e:
+            view.close()
+            err.print(f"internal error while checking {display}: {e}", markup=False)
+            err.print(traceback.format_exc(), markup=False)
+            err.print(f"This is a bug in gcverify {__version__}; please report it with the spec that caused it.")
+            code = _worse(code, ExitCode.INTERNAL)
+            continue
+        view.close()
+        results.append(result)
+        code = _worse(code, _exit_for(result))
+        for c in result.results:
+            if c.finding is not None and (traces or not c.met):
+                out.print(render_trace(result, c), markup=False)
+                out.print()
+    if results:
+        out.print(_table(results))
+        for r in results:
+            verdicts = {c.verdict for c in r.results}
+            if Verdict.HOLDS in verdicts:
+                out.print(
+                    f"{r.name}: holds = exhaustive over all {r.states:,} reachable states with {r.scope()}",
+                    markup=False,
+                )
+    if json_out:
+        text = render_json(results, errors)
+        if json_out == "-":
+            click.echo(text)
+        else:
+            Path(json_out).write_text(text + "\n", encoding="utf-8")
+    sys.exit(int(code))

@@ -1,0 +1,92 @@
+"""JSON results (schema version 1): the same results as the table, for machines.
+
+Owns: `render_json(results)`.  Deterministic: sorted keys, no timestamps, no absolute paths beyond
+what the user named; seconds are the only measured figures.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from gcverify.report.text import instance_text
+from gcverify.report.view import changes, heap_line
+from gcverify.results import CheckResult, ExhaustiveSearch, Found, Partial, SpecResult
+from gcverify.semantics.layout import Layout
+
+SCHEMA_VERSION = 1
+
+
+def _evidence(c: CheckResult) -> dict[str, Any]:
+    e = c.evidence
+    match e:
+        case ExhaustiveSearch():
+            return {"kind": "exhaustive", "states": e.states, "depth": e.depth, "text": e.describe()}
+        case Found():
+            return {"kind": "counterexample", "states": e.states, "depth": e.depth, "text": e.describe()}
+        case Partial():
+            return {"kind": "partial", "states": e.states, "depth": e.depth, "reason": e.reason, "text": e.describe()}
+
+
+def _trace(r: SpecResult, c: CheckResult) -> dict[str, Any] | None:
+    if c.finding is None:
+        return None
+    spec = r.spec
+    layout = Layout(spec)
+    steps = []
+    prev = c.finding.trace.init
+    for i, step in enumerate(c.finding.trace.steps, 1):
+        action = spec.actions[step.action.action]
+        who, args = instance_text(spec, step.action)
+        steps.append(
+            {
+                "step": i,
+                "process": who,
+                "action": action.label,
+                "args": args,
+                "location": str(action.span) if action.span else None,
+                "changes": {ch.name: [ch.before, ch.after] for ch in changes(spec, layout, prev, step.state)},
+                "heap": heap_line(spec, layout, step.state),
+            }
+        )
+        prev = step.state
+    return {
+        "kind": c.finding.kind.value,
+        "message": c.finding.message,
+        "length": len(c.finding.trace),
+        "initial_heap": heap_line(spec, layout, c.finding.trace.init),
+        "steps": steps,
+        "location": str(c.finding.span) if c.finding.span else None,
+    }
+
+
+def result_dict(r: SpecResult) -> dict[str, Any]:
+    return {
+        "spec": r.name,
+        "file": r.spec.file,
+        "constants": dict(r.spec.consts),
+        "states": r.states,
+        "depth": r.depth,
+        "seconds": round(r.seconds, 3),
+        "complete": r.complete,
+        "results": [
+            {
+                "property": c.property,
+                "verdict": c.verdict.value,
+                "expected": (c.expected.value if c.expected else "holds"),
+                "met": c.met,
+                "engine": c.engine,
+                "evidence": _evidence(c),
+                "states": c.states,
+                "depth": c.depth,
+                "seconds": round(c.seconds, 3),
+                "counterexample": _trace(r, c),
+            }
+            for c in r.results
+        ],
+    }
+
+
+def render_json(results: list[SpecResult], errors: list[dict[str, Any]] | None = None) -> str:
+    doc = {"schema_version": SCHEMA_VERSION, "specs": [result_dict(r) for r in results], "errors": errors or []}
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
