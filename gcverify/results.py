@@ -8,6 +8,7 @@ Must not import gcverify.explore, gcverify.pipeline, gcverify.report or gcverify
 
 from __future__ import annotations
 
+import builtins
 import enum
 from dataclasses import dataclass
 
@@ -87,7 +88,8 @@ class CheckResult:
     seconds: float
     span: Span | None = None
 
-    @property
+    # `property` is a field of this class, so the decorator is named through `builtins`.
+    @builtins.property
     def met(self) -> bool:
         """Whether the result is what the spec expects (no expectation: every invariant holds)."""
         if self.verdict is Verdict.UNKNOWN:

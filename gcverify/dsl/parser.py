@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 from lark import Lark, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.exceptions import VisitError
@@ -130,7 +131,9 @@ def _brace_balance(text: str) -> tuple[int, int, int] | None:
 
 def _diagnose(source: SourceFile, parser: Lark, err: UnexpectedInput) -> Diagnostic:
     if isinstance(err, UnexpectedCharacters):
-        ch = source.text[err.pos_in_stream] if err.pos_in_stream < len(source.text) else "?"
+        # lark types `pos_in_stream` as None (base-class default); UnexpectedCharacters sets the int lexer position.
+        pos = cast(int, err.pos_in_stream)
+        ch = source.text[pos] if pos < len(source.text) else "?"
         hint = "assignments are written ':='" if ch == "=" else None
         return Diagnostic(
             code=Code.BAD_CHARACTER,
@@ -141,7 +144,7 @@ def _diagnose(source: SourceFile, parser: Lark, err: UnexpectedInput) -> Diagnos
     balance = _brace_balance(source.text)
     if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
         end = source.end_pos()
-        expected = err.expected if isinstance(err, UnexpectedEOF) else (err.accepts or err.expected)
+        wanted = err.expected if isinstance(err, UnexpectedEOF) else (err.accepts or err.expected)
         if balance is not None and balance[2] > 0:
             return Diagnostic(
                 code=Code.UNBALANCED_BRACE,
@@ -151,7 +154,7 @@ def _diagnose(source: SourceFile, parser: Lark, err: UnexpectedInput) -> Diagnos
             )
         return Diagnostic(
             code=Code.UNEXPECTED_END,
-            message=f"the file ends early: expected {_expected(parser, set(expected))}",
+            message=f"the file ends early: expected {_expected(parser, set(wanted))}",
             span=_point(source, end.line, end.col),
         )
     assert isinstance(err, UnexpectedToken)

@@ -405,14 +405,14 @@ class Lowerer:
                     )
                 ]
             case c.SEither(branches=bs):
-                sort = n.IntSort(0, len(bs) - 1)
-                params.append(n.ActionParam(name="branch", sort=sort))
-                which = n.Param(len(params) - 1, sort)
+                branch_sort = n.IntSort(0, len(bs) - 1)
+                params.append(n.ActionParam(name="branch", sort=branch_sort))
+                which = n.Param(len(params) - 1, branch_sort)
                 chain: tuple[n.Stmt, ...] = tuple(self.atomic(bs[-1], dict(env), params, calls))
                 for i in range(len(bs) - 2, -1, -1):
                     chain = (
                         n.If(
-                            n.Cmp(n.CmpOp.EQ, which, n.Lit(i, sort)),
+                            n.Cmp(n.CmpOp.EQ, which, n.Lit(i, branch_sort)),
                             tuple(self.atomic(bs[i], dict(env), params, calls)),
                             chain,
                         ),
@@ -423,10 +423,10 @@ class Lowerer:
                 for sym, sort in vs:
                     params.append(n.ActionParam(name=sym.name, sort=sort))
                     inner[sym.id] = n.Param(len(params) - 1, sort)
-                test = fold(subst(w, inner)) if w is not None else None
-                if test is not None and _is_false(test):
-                    return [n.Assume(test)]
-                guard = [n.Assume(test)] if test is not None and not _is_true(test) else []
+                where = fold(subst(w, inner)) if w is not None else None
+                if where is not None and _is_false(where):
+                    return [n.Assume(where)]
+                guard = [n.Assume(where)] if where is not None and not _is_true(where) else []
                 return guard + self.atomic(b, inner, params, calls)
             case c.SFor(var=sym, sort=sort, body=b):
                 out: list[n.Stmt] = []
@@ -548,7 +548,7 @@ class Lowerer:
             case _Branch(cond=cond, then=t, else_=f):
                 cc = fold(subst(cond, env))
                 if not _is_false(cc):
-                    guard = [] if _is_true(cc) else [n.Assume(cc)]
+                    guard: list[n.Stmt] = [] if _is_true(cc) else [n.Assume(cc)]
                     self.paths(t, from_pc, _Path(path.prefix + guard, path.params, path.env, seen), pc_of, pname)
                 if not _is_true(cc):
                     guard = [] if _is_false(cc) else [n.Assume(n.Not(cc))]

@@ -558,8 +558,8 @@ class Resolver:
 
     def process_body(self, body: tuple[s.Stmt, ...]) -> tuple[c.SStmt, ...]:
         stmts: list[s.Stmt] = list(body)
-        while stmts and isinstance(stmts[0], s.LocalDecl):
-            d = stmts.pop(0)
+        while stmts and isinstance(d := stmts[0], s.LocalDecl):
+            stmts.pop(0)
             sort = self.scalar_type(d.type)
             init = self.const_value_of(d.init, sort)
             sym = self.fresh_sym(d.name, sort, d.span)
@@ -1025,8 +1025,8 @@ class Resolver:
         finally:
             self.scopes.pop()
         kind = n.QuantKind(e.kind.value)
-        for b, sort in reversed(bound):
-            body = n.Quant(kind, b.slot, sort, body, b.name)
+        for var, sort in reversed(bound):
+            body = n.Quant(kind, var.slot, sort, body, var.name)
         return body
 
 

@@ -70,13 +70,13 @@ def heap_line(spec: n.Spec, layout: Layout, state: State) -> str:
             parts.append(f"{name} free" + (" " + " ".join(dangling) if dangling else ""))
             continue
         color = spec_color(spec, colors.get((o,)))
-        edges = []
+        arrows: list[str] = []
         for f in range(len(fields.members)):
             p = state[hv.offset + o * len(fields.members) + f]
             if p != objs.size:
                 label = f"{fields.show(f)}→" if len(fields.members) > 1 else "→"
-                edges.append(f"{label}{objs.show(p)}")
-        parts.append(" ".join([name, color, *edges]).strip())
+                arrows.append(f"{label}{objs.show(p)}")
+        parts.append(" ".join([name, color, *arrows]).strip())
     roots: list[str] = []
     for r in heap.roots:
         var = spec.vars[r]
