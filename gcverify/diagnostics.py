@@ -75,10 +75,8 @@ class Code(enum.Enum):
         n = int(self.id[3:])
         if n < 200:
             return ExitCode.SYNTAX_ERROR
-        if n < 400:
-            return ExitCode.STATIC_ERROR
         if n < 900:
-            return ExitCode.USAGE
+            return ExitCode.STATIC_ERROR
         return ExitCode.INTERNAL
 
 

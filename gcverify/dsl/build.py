@@ -141,7 +141,7 @@ class _Builder(Transformer[Token, Any]):
         return s.Assign(items[0], items[1], self._span(meta))
 
     def call_stmt(self, meta: Meta, items: list[Any]) -> s.CallStmt:
-        return s.CallStmt(items[0], self._span(meta))
+        return s.CallStmt(self.call(meta, items), self._span(meta))
 
     def skip(self, meta: Meta, items: list[Any]) -> s.Skip:
         return s.Skip(self._span(meta))

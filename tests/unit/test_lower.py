@@ -109,3 +109,12 @@ def test_constant_choices_cost_nothing() -> None:
     assert len(spec.actions) == 1
     assert run(text).results[0].verdict.value == "holds"
     assert run(text, {"MODE": "2"}).results[0].verdict.value == "violated"
+
+
+def test_finishing_after_a_loop_exit_is_a_step() -> None:
+    # x = 0..3 at the loop head; leaving the loop has no statement to fold into, so finishing is a
+    # step of its own: 5 states, and the process is then finished (no deadlock).
+    text = VARS + "process P { while x < 3 { x := x + 1 } }\ninvariant ok: true\n"
+    result = run(text, check_deadlock=True)
+    assert result.states == 5
+    assert {c.property: c.verdict.value for c in result.results}["deadlock"] == "holds"
