@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
+from rich import box
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from gcverify import __version__
@@ -106,8 +107,8 @@ class _ProgressView:
 
 
 def _table(results: list[SpecResult]) -> Table:
-    table = Table(title="gcverify results", show_lines=False)
-    for col, just in (
+    table = Table(title="gcverify results", box=box.SIMPLE_HEAD, pad_edge=False)
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("spec", "left"),
         ("property", "left"),
         ("expected", "left"),
@@ -116,9 +117,10 @@ def _table(results: list[SpecResult]) -> Table:
         ("states", "right"),
         ("depth", "right"),
         ("seconds", "right"),
-        ("", "left"),
-    ):
-        table.add_column(col, justify=just)  # type: ignore[arg-type]
+        ("status", "left"),
+    )
+    for col, just in columns:
+        table.add_column(col, justify=just, no_wrap=True)
     for r in results:
         for c in r.results:
             verdict = c.verdict.value
@@ -144,7 +146,7 @@ def _evidence(c: CheckResult) -> str:
         case Found():
             return f"trace of {c.evidence.depth}"
         case Partial():
-            return f"partial: {c.evidence.reason}"
+            return "partial (limit)" if "limit" in c.evidence.reason else "partial"
 
 
 def _exit_for(r: SpecResult) -> ExitCode:
@@ -242,7 +244,11 @@ def check(
                 out.print(render_trace(result, c), markup=False)
                 out.print()
     if results:
-        out.print(_table(results))
+        out.print(_table(results), width=max(out.width, 132))
+        for r in results:
+            for c in r.results:
+                if isinstance(c.evidence, Partial):
+                    out.print(f"{r.name}: {c.property}: {c.evidence.describe()}", markup=False)
         for r in results:
             verdicts = {c.verdict for c in r.results}
             if Verdict.HOLDS in verdicts:

@@ -71,23 +71,3 @@ def _verdict_line(check: CheckResult) -> str:
     where = f" (declared at {check.span})" if check.span else ""
     witness = f": {finding.message}" if finding.message else ""
     return f"  ✗ invariant {check.property} is false in the last state{where}{witness}"
-
-
-def render_summary(results: list[SpecResult]) -> str:
-    rows = [("spec", "property", "expected", "verdict", "states", "depth", "seconds", "")]
-    for r in results:
-        for c in r.results:
-            rows.append(
-                (
-                    r.name,
-                    c.property,
-                    (c.expected.value if c.expected else "holds"),
-                    c.verdict.value,
-                    f"{c.states:,}",
-                    str(c.depth),
-                    f"{c.seconds:.2f}",
-                    "ok" if c.met else "UNEXPECTED",
-                )
-            )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)

@@ -8,14 +8,18 @@ processes can take), successor generation, invariant evaluation and fault report
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from gcverify.diagnostics import Code, Diagnostic, GcverifyError
 from gcverify.ir import nodes as n
 from gcverify.semantics.concrete import CONCRETE
 from gcverify.semantics.interp import Disabled, Fault, Interpreter, Stop
 from gcverify.semantics.layout import Layout
 from gcverify.semantics.state import ActionInstance, State
+
+MAX_INSTANCES = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,14 @@ class Model:
         for a in spec.actions:
             proc = spec.processes[a.process]
             domains = [p.sort.elements() for p in a.params]
+            count = math.prod(len(d) for d in domains)
+            if len(self.instances) + count > MAX_INSTANCES:
+                raise GcverifyError([Diagnostic(
+                    code=Code.TOO_LARGE, span=a.span,
+                    message=f"this step has {count:,} combinations of parameter values "
+                    f"({', '.join(f'{p.name}: {len(d)}' for p, d in zip(a.params, domains, strict=True))}); "
+                    f"the model would have more than {MAX_INSTANCES:,} action instances",
+                    hint="choose fewer values at once, or use smaller sorts")])
             for args in itertools.product(*domains):
                 key = (args[0],) if proc.instance is not None else ()
                 slot = self.layout.slot(proc.pc_var, key)

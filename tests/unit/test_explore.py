@@ -128,3 +128,12 @@ def test_initial_state_violation_has_an_empty_trace() -> None:
     assert result.results[0].finding.trace.steps == ()
     assert isinstance(result.results[0].finding.trace.steps, tuple)
     assert Step  # the trace type is the one every engine reports
+
+
+def test_too_many_parameter_values_is_a_clean_error() -> None:
+    from gcverify.diagnostics import Code, GcverifyError
+
+    text = "range R = 0 .. 99\nvar x: 0..99 = 0\nprocess P { choose a, b, c, d in R: x := a }\ninvariant ok: true\n"
+    with pytest.raises(GcverifyError) as err:
+        run(text)
+    assert err.value.diagnostics[0].code is Code.TOO_LARGE
