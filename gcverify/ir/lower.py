@@ -544,10 +544,18 @@ class Lowerer:
                 # `while` exit, an `if` with no else): finishing is a step of its own.
                 end_pc = pc_of(node, None)
                 if end_pc != from_pc:
-                    self.actions.append(n.Action(index=len(self.actions), process=self.process,
-                                                 label=f"{pname} finishes", params=tuple(path.params),
-                                                 from_pc=from_pc, to_pc=end_pc, body=tuple(path.prefix),
-                                                 span=self.r.processes[self.process].span))
+                    self.actions.append(
+                        n.Action(
+                            index=len(self.actions),
+                            process=self.process,
+                            label=f"{pname} finishes",
+                            params=tuple(path.params),
+                            from_pc=from_pc,
+                            to_pc=end_pc,
+                            body=tuple(path.prefix),
+                            span=self.r.processes[self.process].span,
+                        )
+                    )
             case _Safe(next=nxt):
                 self.paths(nxt, from_pc, _Path(path.prefix, path.params, path.env, seen), pc_of, pname)
             case _Step():

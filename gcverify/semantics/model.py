@@ -49,12 +49,18 @@ class Model:
             domains = [p.sort.elements() for p in a.params]
             count = math.prod(len(d) for d in domains)
             if len(self.instances) + count > MAX_INSTANCES:
-                raise GcverifyError([Diagnostic(
-                    code=Code.TOO_LARGE, span=a.span,
-                    message=f"this step has {count:,} combinations of parameter values "
-                    f"({', '.join(f'{p.name}: {len(d)}' for p, d in zip(a.params, domains, strict=True))}); "
-                    f"the model would have more than {MAX_INSTANCES:,} action instances",
-                    hint="choose fewer values at once, or use smaller sorts")])
+                raise GcverifyError(
+                    [
+                        Diagnostic(
+                            code=Code.TOO_LARGE,
+                            span=a.span,
+                            message=f"this step has {count:,} combinations of parameter values "
+                            f"({', '.join(f'{p.name}: {len(d)}' for p, d in zip(a.params, domains, strict=True))}); "
+                            f"the model would have more than {MAX_INSTANCES:,} action instances",
+                            hint="choose fewer values at once, or use smaller sorts",
+                        )
+                    ]
+                )
             for args in itertools.product(*domains):
                 key = (args[0],) if proc.instance is not None else ()
                 slot = self.layout.slot(proc.pc_var, key)
