@@ -48,3 +48,44 @@ def subst(e: n.Expr, env: Mapping[int, n.Expr]) -> n.Expr:
         case n.Apply(fn=fn, args=args, type=t):
             return n.Apply(fn, tuple(subst(a, env) for a in args), t)
     raise AssertionError(f"unknown expression {e!r}")
+
+
+def children(e: n.Expr) -> tuple[n.Expr, ...]:
+    """The direct sub-expressions of `e`."""
+    match e:
+        case n.Lit() | n.Param() | n.Bound() | n.SymRef() | n.Stopped():
+            return ()
+        case n.Read(indices=ix):
+            return ix
+        case n.Not(operand=a) | n.Neg(operand=a) | n.Unwrap(operand=a) | n.Reachable(operand=a):
+            return (a,)
+        case n.And(args=args) | n.Or(args=args) | n.Apply(args=args):
+            return args
+        case n.Implies(left=a, right=b) | n.Cmp(left=a, right=b) | n.Arith(left=a, right=b):
+            return (a, b)
+        case n.Ite(cond=c, then=a, else_=b):
+            return (c, a, b)
+        case n.Quant(body=body):
+            return (body,)
+        case n.ReachFrom(target=t, start=x, via=y):
+            return (t, x, y)
+    raise AssertionError(f"unknown expression {e!r}")
+
+
+def stmt_exprs(st: n.Stmt) -> tuple[n.Expr, ...]:
+    """The expressions a core statement evaluates (not those of nested statements)."""
+    match st:
+        case n.Assign(indices=ix, value=v):
+            return (*ix, v)
+        case n.Let(value=v):
+            return (v,)
+        case n.If(cond=c) | n.Assume(cond=c) | n.Assert(cond=c):
+            return (c,)
+    raise AssertionError(f"unknown statement {st!r}")
+
+
+def stmt_children(st: n.Stmt) -> tuple[n.Stmt, ...]:
+    match st:
+        case n.If(then=t, else_=e):
+            return (*t, *e)
+    return ()
