@@ -50,7 +50,6 @@ TOKEN_WORDS: dict[str, str] = {
     "EQUAL": "'='",
     "QMARK": "'?'",
     "MINUS": "'-'",
-    "__ANON_0": "'..'",
     "$END": "the end of the file",
 }
 
@@ -103,29 +102,30 @@ def _label(parser: Lark, err: UnexpectedInput) -> str | None:
     return label if isinstance(label, str) else None
 
 
-def _brace_balance(text: str) -> tuple[int, int, int] | None:
-    """(line, col, +1/-1) of the first unmatched brace, ignoring comments and strings; or None."""
+def _brace_balance(parser: Lark, text: str) -> tuple[int, int, int] | None:
+    """(line, col, +1/-1) of the first unmatched brace, or None.  Uses the language's own lexer, so
+    braces inside comments and strings do not count; text past a lexing error is not looked at."""
     stack: list[tuple[int, int]] = []
-    line, col, i = 1, 0, 0
-    while i < len(text):
-        ch = text[i]
-        col += 1
-        if text.startswith("//", i):
-            j = text.find("\n", i)
-            i = len(text) if j < 0 else j
-            col -= 1
-            continue
-        if ch == "\n":
-            line, col = line + 1, 0
-        elif ch == "{":
-            stack.append((line, col))
-        elif ch == "}":
-            if not stack:
-                return (line, col, -1)
-            stack.pop()
-        i += 1
+    try:
+        for tok in parser.lex(text):
+            if tok.type == "LBRACE":
+                stack.append((tok.line or 1, tok.column or 1))
+            elif tok.type == "RBRACE":
+                if not stack:
+                    return (tok.line or 1, tok.column or 1, -1)
+                stack.pop()
+    except UnexpectedInput:
+        pass
     if stack:
         return (*stack[-1], +1)
+    return None
+
+
+def _terminal(parser: Lark, text: str) -> str | None:
+    """The name lark gave the terminal for a literal such as ':='."""
+    for term in parser.terminals:
+        if term.pattern.type == "str" and term.pattern.value == text:
+            return str(term.name)
     return None
 
 
@@ -141,7 +141,7 @@ def _diagnose(source: SourceFile, parser: Lark, err: UnexpectedInput) -> Diagnos
             span=_point(source, err.line, err.column),
             hint=hint,
         )
-    balance = _brace_balance(source.text)
+    balance = _brace_balance(parser, source.text)
     if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
         end = source.end_pos()
         wanted = err.expected if isinstance(err, UnexpectedEOF) else (err.accepts or err.expected)
@@ -170,7 +170,8 @@ def _diagnose(source: SourceFile, parser: Lark, err: UnexpectedInput) -> Diagnos
             span=_point(source, balance[0], balance[1]),
             hint="remove it, or add the '{' it closes",
         )
-    if label == "missing_assign" or (tok.type == "EQUAL" and "__ANON_1" in (err.accepts or set())):
+    accepts = err.accepts or err.expected
+    if tok.type == "EQUAL" and (label == "missing_assign" or _terminal(parser, ":=") in accepts):
         return Diagnostic(
             code=Code.MISSING_ASSIGN,
             message=f"unexpected '=': {HINTS['missing_assign']}",
@@ -179,11 +180,24 @@ def _diagnose(source: SourceFile, parser: Lark, err: UnexpectedInput) -> Diagnos
         )
     if tok.type == "EQUAL":
         return Diagnostic(code=Code.SYNTAX, message=message, span=span, hint=HINTS["equality_in_decl"])
-    if label == "unknown_keyword" or (tok.type == "NAME" and _at_decl_start(err)):
+    if balance is not None and balance[2] > 0 and tok.type in DECL_KEYWORDS:
+        return Diagnostic(
+            code=Code.UNBALANCED_BRACE,
+            message=f"this '{{' is never closed before {str(tok)!r}",
+            span=_point(source, balance[0], balance[1]),
+            hint="add the missing '}' before the next declaration",
+        )
+    if tok.type == "NAME" and (label == "unknown_keyword" or _at_decl_start(err)):
         return Diagnostic(
             code=Code.UNKNOWN_KEYWORD, message=f"unknown keyword {str(tok)!r}", span=span, hint=HINTS["unknown_keyword"]
         )
     return Diagnostic(code=Code.SYNTAX, message=message, span=span)
+
+
+DECL_KEYWORDS = frozenset(
+    {"SPEC", "IMPORT", "CONST", "SCALARSET", "RANGE", "ENUM", "FIELDS", "ROOTS", "DEF", "PROC", "PROCESS",
+     "INVARIANT", "EXPECT"}
+)
 
 
 def _at_decl_start(err: UnexpectedToken) -> bool:

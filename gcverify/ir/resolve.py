@@ -58,15 +58,15 @@ class Resolver(StmtResolver):
         root_decls = set(map(id, self.modules[0].decls)) if self.modules else set()
         for d in decls:
             if isinstance(d, s.EnumDecl):
-                with self.guard():
+                with self.guard(d.name):
                     self.enum(d)
         self.collect_consts(decls, root_decls)
         for name in list(self.const_decls):
-            with self.guard():
+            with self.guard(name):
                 self.const(name)
         self.apply_overrides()
         for d in decls:
-            with self.guard():
+            with self.guard(getattr(d, "name", None)):
                 match d:
                     case s.ScalarsetDecl():
                         self.scalarset(d)
@@ -82,10 +82,10 @@ class Resolver(StmtResolver):
                 self.make_heap()
         for d in decls:
             if isinstance(d, s.VarDecl):
-                with self.guard():
+                with self.guard(d.name):
                     self.var(d)
         for d in decls:
-            with self.guard():
+            with self.guard(getattr(d, "name", None)):
                 if isinstance(d, s.DefDecl):
                     self.def_signature(d)
                 elif isinstance(d, s.ProcDecl):
@@ -102,6 +102,10 @@ class Resolver(StmtResolver):
         if self.diags:
             raise GcverifyError(self.diags)
         return self.result(procs, processes, invariants, expectations, roots)
+
+    def spec_name(self) -> str:
+        module = self.modules[0]
+        return module.name or self.files[0].rsplit("/", 1)[-1].removesuffix(".gcv")
 
     def result(
         self,
@@ -130,7 +134,7 @@ class Resolver(StmtResolver):
         )
         module = self.modules[0]
         return Resolved(
-            name=module.name or (self.files[0].rsplit("/", 1)[-1].removesuffix(".gcv")),
+            name=self.spec_name(),
             file=self.files[0],
             consts=tuple((k, show(v)) for k, v in self.const_values.items()),
             vars=tuple(self.vars),
@@ -182,8 +186,8 @@ class Resolver(StmtResolver):
                 known = ", ".join(sorted(self.const_values)) or "none"
                 self.err(
                     Code.BAD_SET,
-                    f"--set {name}={text}: there is no constant {name!r}",
-                    None,
+                    f"--set {name}={text}: spec {self.spec_name()!r} has no constant {name!r}",
+                    self.modules[0].span if self.modules else None,
                     hint=f"the spec's constants are: {known}",
                 )
                 continue
@@ -192,8 +196,8 @@ class Resolver(StmtResolver):
             if new is None:
                 self.err(
                     Code.BAD_SET,
-                    f"--set {name}={text}: {name} is a {kind_name(old)} "
-                    f"(declared as {show(old)}), and {text!r} is not one",
+                    f"--set {name}={text}: {name} is declared as {show(old)} (of type {kind_name(old)}), "
+                    f"and {text!r} is not a value of that type",
                     self.const_decls[name].span,
                 )
                 continue

@@ -72,6 +72,7 @@ class ResolverBase:
         self.const_decls: dict[str, s.ConstDecl] = {}
         self.const_values: dict[str, ConstValue] = {}
         self.const_busy: set[str] = set()
+        self.failed: set[str] = set()
         self.members: dict[str, Member] = {}
         self.vars: list[n.StateVar] = []
         self.defs: list[DefEntry] = []
@@ -93,14 +94,24 @@ class ResolverBase:
         return Abort()
 
     @contextmanager
-    def guard(self) -> Iterator[None]:
-        """Run one declaration's resolution; its errors are recorded, and the next one goes on."""
+    def guard(self, name: str | None = None) -> Iterator[None]:
+        """Run one declaration's resolution; its errors are recorded, and the next one goes on.  A
+        declaration that failed is remembered, so its uses are not reported again as unknown."""
         try:
             yield
         except Abort:
-            pass
+            if name is not None:
+                self.failed.add(name)
         except GcverifyError as e:
             self.diags.extend(e.diagnostics)
+            if name is not None:
+                self.failed.add(name)
+
+    def unknown(self, name: str, message: str, span: Span | None, hint: str | None = None) -> Abort:
+        """An unknown name: reported, unless it is a declaration that already failed."""
+        if name in self.failed:
+            return Abort()
+        return self.err(Code.UNKNOWN_NAME, message, span, hint=hint)
 
     def declare(self, name: str, entry: object, span: Span | None) -> None:
         if name in self.globals:
@@ -117,11 +128,16 @@ class ResolverBase:
         if name in self.const_values:
             return self.const_values[name]
         d = self.const_decls[name]
+        if name in self.failed:
+            raise Abort()
         if name in self.const_busy:
             raise self.err(Code.RECURSION, f"constant {name!r} is defined in terms of itself", d.span)
         self.const_busy.add(name)
         try:
             value = ConstEvaluator(self.const_lookup).eval(d.value)
+        except (Abort, GcverifyError):
+            self.failed.add(name)
+            raise
         finally:
             self.const_busy.discard(name)
         self.const_values[name] = value
@@ -163,7 +179,7 @@ class ResolverBase:
             hint = self.suggest(name)
             if name == "Field":
                 hint = "declare the heap's pointer fields in your spec: 'fields left, right'"
-            raise self.err(Code.UNKNOWN_NAME, f"unknown sort {name!r}", span, hint=hint)
+            raise self.unknown(name, f"unknown sort {name!r}", span, hint=hint)
         raise self.err(Code.NOT_A_SORT, f"{name!r} is not a sort", span)
 
     def finite(self, name: str, span: Span | None) -> n.FiniteSort:

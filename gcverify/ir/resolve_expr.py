@@ -159,7 +159,7 @@ class ExprResolver(ResolverBase):
         entry = self.globals.get(e.name, (None, None))[0]
         match entry:
             case None:
-                raise self.err(Code.UNKNOWN_NAME, f"unknown name {e.name!r}", e.span, hint=self.suggest(e.name))
+                raise self.unknown(e.name, f"unknown name {e.name!r}", e.span, hint=self.suggest(e.name))
             case VarName(var=v):
                 var = self.vars[v]
                 if var.keys:
@@ -190,8 +190,8 @@ class ExprResolver(ResolverBase):
         entry = self.globals.get(base.name, (None, None))[0]
         if not isinstance(entry, VarName):
             if entry is None and self.lookup_local(base.name) is None:
-                raise self.err(
-                    Code.UNKNOWN_NAME, f"unknown variable {base.name!r}", base.span, hint=self.suggest(base.name)
+                raise self.unknown(
+                    base.name, f"unknown variable {base.name!r}", base.span, hint=self.suggest(base.name)
                 )
             raise self.err(Code.TYPE_MISMATCH, f"{base.name!r} is not a map and cannot be indexed", base.span)
         var = self.vars[entry.var]
@@ -242,7 +242,7 @@ class ExprResolver(ResolverBase):
         if isinstance(entry, Proc):
             raise self.err(Code.TYPE_MISMATCH, f"procedure {e.name!r} is a statement and has no value", e.span)
         if not isinstance(entry, DefEntry):
-            raise self.err(Code.UNKNOWN_NAME, f"unknown function {e.name!r}", e.span, hint=self.suggest(e.name))
+            raise self.unknown(e.name, f"unknown function {e.name!r}", e.span, hint=self.suggest(e.name))
         if len(e.args) != len(entry.slots):
             raise self.err(Code.ARITY, f"{e.name!r} takes {len(entry.slots)} argument(s), not {len(e.args)}", e.span)
         self.def_body(entry)

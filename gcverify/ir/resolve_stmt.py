@@ -159,7 +159,7 @@ class StmtResolver(ExprResolver):
                         raise self.err(Code.ARITY, f"{name!r} is a map: index it fully to assign", e.span)
                     return c.Target(entry.var, None, ())
                 if entry is None:
-                    raise self.err(Code.UNKNOWN_NAME, f"unknown variable {name!r}", e.span, hint=self.suggest(name))
+                    raise self.unknown(name, f"unknown variable {name!r}", e.span, hint=self.suggest(name))
                 raise self.err(Code.NOT_ASSIGNABLE, f"{name!r} is not a variable", e.span)
             case s.Index() | s.Field():
                 read = self.expr(e, None)
