@@ -132,7 +132,6 @@ class Resolver(StmtResolver):
             )
             for d in self.defs
         )
-        module = self.modules[0]
         return Resolved(
             name=self.spec_name(),
             file=self.files[0],
