@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 import time
 import traceback
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +24,21 @@ from gcverify import __version__
 from gcverify.diagnostics import ExitCode, GcverifyError, InternalError
 from gcverify.dsl.loader import bundled_specs
 from gcverify.explore.search import Progress
-from gcverify.pipeline import CheckConfig, check_spec, load_spec
+from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec
 from gcverify.report.json import render_json
 from gcverify.report.text import render_trace
-from gcverify.results import CheckResult, ExhaustiveSearch, FindingKind, Found, Partial, SpecResult, Verdict
+from gcverify.results import (
+    BoundedDepth,
+    CheckResult,
+    Engine,
+    ExhaustiveSearch,
+    FindingKind,
+    Found,
+    Partial,
+    SolverUnknown,
+    SpecResult,
+    Verdict,
+)
 
 SEVERITY = [
     ExitCode.OK,
@@ -113,6 +126,7 @@ def _table(results: list[SpecResult]) -> Table:
         ("property", "left"),
         ("expected", "left"),
         ("verdict", "left"),
+        ("engine", "left"),
         ("evidence", "left"),
         ("states", "right"),
         ("depth", "right"),
@@ -130,8 +144,9 @@ def _table(results: list[SpecResult]) -> Table:
                 c.property,
                 c.expected.value if c.expected else "holds",
                 f"[{style}]{verdict}[/{style}]",
+                c.engine.value,
                 _evidence(c),
-                f"{c.states:,}",
+                f"{c.states:,}" if c.engine is Engine.EXPLICIT else "–",
                 str(c.depth),
                 f"{c.seconds:.2f}",
                 "[green]ok[/green]" if c.met else "[bold red]UNEXPECTED[/bold red]",
@@ -147,6 +162,10 @@ def _evidence(c: CheckResult) -> str:
             return f"trace of {c.evidence.depth}"
         case Partial():
             return "partial (limit)" if "limit" in c.evidence.reason else "partial"
+        case BoundedDepth():
+            return f"bounded ≤ {c.evidence.depth}"
+        case SolverUnknown():
+            return "solver unknown"
 
 
 def _exit_for(r: SpecResult) -> ExitCode:
@@ -171,37 +190,14 @@ def main() -> None:
     """gcverify: a model checker for garbage-collector correctness."""
 
 
-@main.command()
-@click.argument("paths", nargs=-1)
-@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a constant (repeatable).")
-@click.option("--max-states", type=click.IntRange(min=1), help="Stop after this many states (verdict: unknown).")
-@click.option(
-    "--max-seconds",
-    type=click.FloatRange(min=0.0, min_open=True),
-    help="Stop after this many seconds (verdict: unknown).",
-)
-@click.option("--deadlock", is_flag=True, help="Also report states where no process can move.")
-@click.option("--json", "json_out", metavar="FILE", help="Write the results as JSON to FILE ('-' for stdout).")
-@click.option("--traces", is_flag=True, help="Print every counterexample, also the expected ones.")
-def check(
-    paths: tuple[str, ...],
-    sets: tuple[str, ...],
-    max_states: int | None,
-    max_seconds: float | None,
-    deadlock: bool,
-    json_out: str | None,
-    traces: bool,
-) -> None:
-    """Check specs: each PATH is a .gcv file or a folder of them; none means the bundled specs."""
+def _run(
+    files: list[tuple[Path, str]], overrides: dict[str, str], config: CheckConfig, json_out: str | None, traces: bool
+) -> ExitCode:
+    """Check each file, print traces, the table and the scope of every `holds`; the exit code."""
     out = Console(stderr=False, highlight=False, soft_wrap=True)
     if not out.is_terminal:
         out = Console(stderr=False, highlight=False, soft_wrap=True, width=200)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    overrides = _parse_sets(sets)
-    files = spec_files(paths)
-    if not files:
-        err.print("error: no spec files found (a spec file starts with 'spec NAME')")
-        sys.exit(ExitCode.USAGE)
     code = ExitCode.OK
     results: list[SpecResult] = []
     errors: list[dict[str, Any]] = []
@@ -209,16 +205,7 @@ def check(
         view = _ProgressView(err, display)
         try:
             spec = load_spec(path, overrides, display)
-            result = check_spec(
-                spec,
-                CheckConfig(
-                    overrides=overrides,
-                    max_states=max_states,
-                    max_seconds=max_seconds,
-                    check_deadlock=deadlock,
-                    progress=view,
-                ),
-            )
+            result = check_spec(spec, replace(config, progress=view))
         except GcverifyError as e:
             view.close()
             for d in e.diagnostics:
@@ -247,19 +234,120 @@ def check(
         out.print(_table(results), width=max(out.width, 132))
         for r in results:
             for c in r.results:
-                if isinstance(c.evidence, Partial):
+                if isinstance(c.evidence, (Partial, SolverUnknown)):
                     out.print(f"{r.name}: {c.property}: {c.evidence.describe()}", markup=False)
         for r in results:
-            verdicts = {c.verdict for c in r.results}
-            if Verdict.HOLDS in verdicts:
+            if any(isinstance(c.evidence, ExhaustiveSearch) for c in r.results):
                 out.print(
                     f"{r.name}: holds = exhaustive over all {r.states:,} reachable states with {r.scope()}",
                     markup=False,
                 )
+            if any(isinstance(c.evidence, BoundedDepth) for c in r.results):
+                out.print(f"{r.name}: bounded = no violation within {r.depth} steps, with {r.scope()}", markup=False)
     if json_out:
         text = render_json(results, errors)
         if json_out == "-":
             click.echo(text)
         else:
             Path(json_out).write_text(text + "\n", encoding="utf-8")
-    sys.exit(int(code))
+    return code
+
+
+def _common(f: Callable[..., None]) -> Callable[..., None]:
+    """Options shared by `check` and `prove`."""
+    for option in reversed(
+        [
+            click.option(
+                "--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a constant (repeatable)."
+            ),
+            click.option(
+                "--json", "json_out", metavar="FILE", help="Write the results as JSON to FILE ('-' for stdout)."
+            ),
+            click.option("--traces", is_flag=True, help="Print every counterexample, also the expected ones."),
+            click.option(
+                "--solver-timeout",
+                type=click.FloatRange(min=0.0, min_open=True),
+                metavar="SECONDS",
+                help="Give up on a Z3 query after this long (verdict: unknown).",
+            ),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@_common
+@click.option(
+    "--engine",
+    type=click.Choice([e.value for e in EngineChoice]),
+    default="explicit",
+    show_default=True,
+    help="explicit: every reachable state; bmc: Z3 to --depth steps; auto: explicit, then bmc for what a "
+    "limit left unknown.",
+)
+@click.option("--depth", type=click.IntRange(min=0), default=20, show_default=True, help="The depth of bmc.")
+@click.option("--max-states", type=click.IntRange(min=1), help="Stop after this many states (verdict: unknown).")
+@click.option(
+    "--max-seconds",
+    type=click.FloatRange(min=0.0, min_open=True),
+    help="Stop after this many seconds (verdict: unknown).",
+)
+@click.option("--deadlock", is_flag=True, help="Also report states where no process can move.")
+def check(
+    paths: tuple[str, ...],
+    sets: tuple[str, ...],
+    json_out: str | None,
+    traces: bool,
+    solver_timeout: float | None,
+    engine: str,
+    depth: int,
+    max_states: int | None,
+    max_seconds: float | None,
+    deadlock: bool,
+) -> None:
+    """Check specs: each PATH is a .gcv file or a folder of them; none means the bundled specs."""
+    files = spec_files(paths)
+    if not files:
+        Console(stderr=True).print("error: no spec files found (a spec file starts with 'spec NAME')")
+        sys.exit(ExitCode.USAGE)
+    overrides = _parse_sets(sets)
+    config = CheckConfig(
+        overrides=overrides,
+        engine=EngineChoice(engine),
+        max_states=max_states,
+        max_seconds=max_seconds,
+        check_deadlock=deadlock,
+        bmc_depth=depth,
+        solver_timeout=solver_timeout,
+    )
+    sys.exit(int(_run(files, overrides, config, json_out, traces)))
+
+
+@main.command()
+@click.argument("spec", type=click.Path(dir_okay=False))
+@_common
+@click.option(
+    "--bmc",
+    "bmc_depth",
+    type=click.IntRange(min=0),
+    metavar="K",
+    help="Search for a violation within K steps with Z3 (bounded model checking).",
+)
+def prove(
+    spec: str,
+    sets: tuple[str, ...],
+    json_out: str | None,
+    traces: bool,
+    solver_timeout: float | None,
+    bmc_depth: int | None,
+) -> None:
+    """Check one spec with the symbolic (Z3) engine."""
+    if bmc_depth is None:
+        raise click.UsageError("say what to prove: --bmc K")
+    overrides = _parse_sets(sets)
+    config = CheckConfig(
+        overrides=overrides, engine=EngineChoice.BMC, bmc_depth=bmc_depth, solver_timeout=solver_timeout
+    )
+    sys.exit(int(_run([(Path(spec), spec)], overrides, config, json_out, traces)))

@@ -1,14 +1,16 @@
 """The driver: parse -> resolve -> lower -> model -> engine -> results.
 
-Owns: `load_spec` (a file to a lowered `ir.Spec`), `check_spec` (one spec through the explicit
-engine to a `SpecResult`), `CheckConfig` and turning an engine's raw search into results with
-replayed counterexamples.  Each stage gets the whole previous artifact and nothing else.
+Owns: `load_spec` (a file to a lowered `ir.Spec`), `check_spec` (one spec through the chosen engine
+to a `SpecResult`), `CheckConfig`, and turning an engine's raw outcome into results whose
+counterexamples have been replayed.  Each stage gets the whole previous artifact and nothing else.
+The symbolic engine is imported lazily, so the explicit one runs without z3 loaded.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gcverify.dsl.loader import load
@@ -17,26 +19,40 @@ from gcverify.ir import nodes as n
 from gcverify.ir.lower import lower
 from gcverify.ir.resolve import resolve
 from gcverify.results import (
+    BoundedDepth,
     CheckResult,
+    Engine,
     Evidence,
     ExhaustiveSearch,
     Finding,
     FindingKind,
     Found,
     Partial,
+    SolverUnknown,
     SpecResult,
     Verdict,
 )
 from gcverify.semantics.model import Model
 from gcverify.semantics.replay import check_counterexample, replay
+from gcverify.semantics.state import Trace
+from gcverify.source import Span
+
+
+class EngineChoice(enum.Enum):
+    EXPLICIT = "explicit"  # breadth-first search over every reachable state
+    BMC = "bmc"  # bounded model checking with Z3, to depth `bmc_depth`
+    AUTO = "auto"  # explicit search; properties it leaves unknown are tried with BMC
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckConfig:
     overrides: Mapping[str, str] = field(default_factory=dict)
+    engine: EngineChoice = EngineChoice.EXPLICIT
     max_states: int | None = None
     max_seconds: float | None = None
     check_deadlock: bool = False
+    bmc_depth: int = 20
+    solver_timeout: float | None = None
     progress: Callable[[Progress], None] | None = None
 
 
@@ -47,6 +63,8 @@ def load_spec(path: Path, overrides: Mapping[str, str] | None = None, display: s
 
 
 def check_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
+    if config.engine is EngineChoice.BMC:
+        return bmc_spec(spec, config)
     model = Model(spec)
     search = explore(
         model,
@@ -57,30 +75,124 @@ def check_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
             progress=config.progress,
         ),
     )
-    return SpecResult(
+    result = SpecResult(
         spec=spec,
-        results=tuple(_results(model, search, config)),
+        results=tuple(_explicit_results(model, search, config)),
         states=search.states,
         depth=search.depth,
         seconds=search.seconds,
         complete=search.complete,
     )
+    if config.engine is EngineChoice.AUTO and any(c.verdict is Verdict.UNKNOWN for c in result.results):
+        bounded = {c.property: c for c in bmc_spec(spec, config).results}
+        merged = tuple(bounded.get(c.property, c) if c.verdict is Verdict.UNKNOWN else c for c in result.results)
+        result = replace(result, results=merged)
+    return result
 
 
-def _results(model: Model, search: Search, config: CheckConfig) -> list[CheckResult]:
+def bmc_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
+    from gcverify.symbolic.bmc import bmc
+
+    model = Model(spec)
+    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
+    outcome = bmc(spec, config.bmc_depth, timeout)
+    expected = {e.property: e for e in spec.expectations}
+    out: list[CheckResult] = []
+    for i, inv in enumerate(spec.invariants):
+        evidence: Evidence
+        trace = outcome.traces.get(i)
+        finding = _invariant_finding(model, i, trace) if trace is not None else None
+        if finding is not None:
+            verdict, evidence = Verdict.VIOLATED, Found(0, len(finding.trace))
+        elif outcome.unknown:
+            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(outcome.depth, outcome.unknown)
+        else:
+            verdict, evidence = Verdict.HOLDS, BoundedDepth(outcome.depth)
+        exp = expected.get(inv.name)
+        out.append(
+            _result(inv.name, verdict, evidence, exp, finding, Engine.BMC, 0, outcome.depth, outcome.seconds, inv.span)
+        )
+    fault_trace = outcome.traces.get(None)
+    if fault_trace is not None:
+        finding = _fault_finding(model, fault_trace)
+        out.append(
+            _result(
+                "faults",
+                Verdict.VIOLATED,
+                Found(0, len(fault_trace)),
+                None,
+                finding,
+                Engine.BMC,
+                0,
+                len(fault_trace),
+                outcome.seconds,
+                finding.span,
+            )
+        )
+    return SpecResult(
+        spec=spec,
+        results=tuple(out),
+        states=0,
+        depth=outcome.depth,
+        seconds=outcome.seconds,
+        complete=outcome.unknown is None,
+    )
+
+
+def _result(
+    prop: str,
+    verdict: Verdict,
+    evidence: Evidence,
+    exp: n.Expectation | None,
+    finding: Finding | None,
+    engine: Engine,
+    states: int,
+    depth: int,
+    seconds: float,
+    span: Span | None,
+) -> CheckResult:
+    return CheckResult(
+        property=prop,
+        verdict=verdict,
+        evidence=evidence,
+        expected=exp.verdict if exp else None,
+        within=exp.within if exp else None,
+        finding=finding,
+        engine=engine,
+        states=states,
+        depth=len(finding.trace) if finding else depth,
+        seconds=seconds,
+        span=span,
+    )
+
+
+def _invariant_finding(model: Model, index: int, trace: Trace) -> Finding:
+    """A counterexample to invariant `index`, checked once more by replay, with its witnesses."""
+    check_counterexample(model, trace, index)
+    where = model.witnesses(index, trace.last)
+    message = f"false for {'; '.join(where[:4])}" + (" …" if len(where) > 4 else "") if where else ""
+    inv = model.spec.invariants[index]
+    return Finding(kind=FindingKind.INVARIANT, trace=trace, message=message, span=inv.span)
+
+
+def _fault_finding(model: Model, trace: Trace) -> Finding:
+    check_counterexample(model, trace, None)
+    pre = trace.steps[-2].state if len(trace.steps) > 1 else trace.init
+    tr = model.step(pre, trace.steps[-1].action)
+    assert tr is not None and tr.fault is not None
+    return Finding(kind=FindingKind.FAULT, trace=trace, message=tr.fault.kind.value, span=tr.fault.span)
+
+
+def _explicit_results(model: Model, search: Search, config: CheckConfig) -> list[CheckResult]:
     spec = model.spec
     expected = {e.property: e for e in spec.expectations}
     out: list[CheckResult] = []
     for i, inv in enumerate(spec.invariants):
-        exp = expected.get(inv.name)
         finding = None
         evidence: Evidence
         if i in search.violations:
             trace = replay(model, model.initial(), search.path(model, search.violations[i]))
-            check_counterexample(model, trace, i)
-            where = model.witnesses(i, trace.last)
-            message = f"false for {'; '.join(where[:4])}" + (" …" if len(where) > 4 else "") if where else ""
-            finding = Finding(kind=FindingKind.INVARIANT, trace=trace, message=message, span=inv.span)
+            finding = _invariant_finding(model, i, trace)
             verdict, evidence = Verdict.VIOLATED, Found(search.states, len(trace))
         elif search.complete:
             verdict, evidence = Verdict.HOLDS, ExhaustiveSearch(search.states, search.depth)
@@ -88,43 +200,35 @@ def _results(model: Model, search: Search, config: CheckConfig) -> list[CheckRes
             reason = search.stop_reason or "the search stopped once every other property was violated"
             verdict, evidence = Verdict.UNKNOWN, Partial(search.states, search.depth, reason)
         out.append(
-            CheckResult(
-                property=inv.name,
-                verdict=verdict,
-                evidence=evidence,
-                expected=exp.verdict if exp else None,
-                within=exp.within if exp else None,
-                finding=finding,
-                engine="explicit",
-                states=search.states,
-                depth=len(finding.trace) if finding else search.depth,
-                seconds=search.seconds,
-                span=inv.span,
+            _result(
+                inv.name,
+                verdict,
+                evidence,
+                expected.get(inv.name),
+                finding,
+                Engine.EXPLICIT,
+                search.states,
+                search.depth,
+                search.seconds,
+                inv.span,
             )
         )
     if search.fault is not None:
         number, t = search.fault
-        inst = model.instances[t]
-        trace = replay(model, model.initial(), [*search.path(model, number), inst])
-        check_counterexample(model, trace, None)
-        pre = trace.steps[-2].state if len(trace.steps) > 1 else trace.init
-        tr = model.step(pre, inst)
-        assert tr is not None and tr.fault is not None
-        fault = tr.fault
-        finding = Finding(kind=FindingKind.FAULT, trace=trace, message=fault.kind.value, span=fault.span)
+        trace = replay(model, model.initial(), [*search.path(model, number), model.instances[t]])
+        finding = _fault_finding(model, trace)
         out.append(
-            CheckResult(
-                property="faults",
-                verdict=Verdict.VIOLATED,
-                evidence=Found(search.states, len(trace)),
-                expected=None,
-                within=None,
-                finding=finding,
-                engine="explicit",
-                states=search.states,
-                depth=len(trace),
-                seconds=search.seconds,
-                span=fault.span,
+            _result(
+                "faults",
+                Verdict.VIOLATED,
+                Found(search.states, len(trace)),
+                None,
+                finding,
+                Engine.EXPLICIT,
+                search.states,
+                len(trace),
+                search.seconds,
+                finding.span,
             )
         )
     if config.check_deadlock:
@@ -143,15 +247,6 @@ def _deadlock(model: Model, search: Search) -> CheckResult:
         verdict, evidence = Verdict.HOLDS, ExhaustiveSearch(search.states, search.depth)
     else:
         verdict, evidence = Verdict.UNKNOWN, Partial(search.states, search.depth, search.stop_reason or "stopped")
-    return CheckResult(
-        property="deadlock",
-        verdict=verdict,
-        evidence=evidence,
-        expected=None,
-        within=None,
-        finding=finding,
-        engine="explicit",
-        states=search.states,
-        depth=len(finding.trace) if finding else search.depth,
-        seconds=search.seconds,
+    return _result(
+        "deadlock", verdict, evidence, None, finding, Engine.EXPLICIT, search.states, search.depth, search.seconds, None
     )

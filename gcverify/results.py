@@ -23,6 +23,11 @@ class Verdict(enum.Enum):
     UNKNOWN = "unknown"
 
 
+class Engine(enum.Enum):
+    EXPLICIT = "explicit"
+    BMC = "bmc"
+
+
 class FindingKind(enum.Enum):
     INVARIANT = "invariant"
     FAULT = "fault"
@@ -63,7 +68,28 @@ class Found:
         return f"counterexample of {self.depth} steps"
 
 
-Evidence = ExhaustiveSearch | Partial | Found
+@dataclass(frozen=True, slots=True)
+class BoundedDepth:
+    """No violation within `depth` steps of the initial state (bounded model checking)."""
+
+    depth: int
+
+    def describe(self) -> str:
+        return f"bounded: no violation within {self.depth} steps"
+
+
+@dataclass(frozen=True, slots=True)
+class SolverUnknown:
+    """The solver gave up (a timeout, or Z3's `unknown`); nothing is claimed."""
+
+    depth: int
+    reason: str
+
+    def describe(self) -> str:
+        return f"unknown: {self.reason}"
+
+
+Evidence = ExhaustiveSearch | Partial | Found | BoundedDepth | SolverUnknown
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,7 +108,7 @@ class CheckResult:
     expected: n.Expected | None
     within: int | None
     finding: Finding | None
-    engine: str
+    engine: Engine
     states: int
     depth: int
     seconds: float

@@ -195,8 +195,21 @@ def _diagnose(source: SourceFile, parser: Lark, err: UnexpectedInput) -> Diagnos
 
 
 DECL_KEYWORDS = frozenset(
-    {"SPEC", "IMPORT", "CONST", "SCALARSET", "RANGE", "ENUM", "FIELDS", "ROOTS", "DEF", "PROC", "PROCESS",
-     "INVARIANT", "EXPECT"}
+    {
+        "SPEC",
+        "IMPORT",
+        "CONST",
+        "SCALARSET",
+        "RANGE",
+        "ENUM",
+        "FIELDS",
+        "ROOTS",
+        "DEF",
+        "PROC",
+        "PROCESS",
+        "INVARIANT",
+        "EXPECT",
+    }
 )
 
 

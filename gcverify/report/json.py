@@ -11,7 +11,7 @@ from typing import Any
 
 from gcverify.report.text import instance_text
 from gcverify.report.view import changes, heap_line
-from gcverify.results import CheckResult, ExhaustiveSearch, Found, Partial, SpecResult
+from gcverify.results import BoundedDepth, CheckResult, ExhaustiveSearch, Found, Partial, SolverUnknown, SpecResult
 from gcverify.semantics.layout import Layout
 
 SCHEMA_VERSION = 1
@@ -26,6 +26,10 @@ def _evidence(c: CheckResult) -> dict[str, Any]:
             return {"kind": "counterexample", "states": e.states, "depth": e.depth, "text": e.describe()}
         case Partial():
             return {"kind": "partial", "states": e.states, "depth": e.depth, "reason": e.reason, "text": e.describe()}
+        case BoundedDepth():
+            return {"kind": "bounded", "depth": e.depth, "text": e.describe()}
+        case SolverUnknown():
+            return {"kind": "solver-unknown", "depth": e.depth, "reason": e.reason, "text": e.describe()}
 
 
 def _trace(r: SpecResult, c: CheckResult) -> dict[str, Any] | None:
@@ -75,7 +79,7 @@ def result_dict(r: SpecResult) -> dict[str, Any]:
                 "verdict": c.verdict.value,
                 "expected": (c.expected.value if c.expected else "holds"),
                 "met": c.met,
-                "engine": c.engine,
+                "engine": c.engine.value,
                 "evidence": _evidence(c),
                 "states": c.states,
                 "depth": c.depth,

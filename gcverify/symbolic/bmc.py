@@ -45,32 +45,34 @@ def bmc(spec: n.Spec, depth: int, timeout_ms: int | None = None) -> BmcOutcome:
     solver.add(*enc.initial(states[0]))
     pending: set[int | None] = set(range(len(spec.invariants))) | {None}
     found: dict[int | None, Trace] = {}
-    faults: list[z3.BoolRef] = []
+
+    def attempt(key: int | None, goal: z3.BoolRef, k: int) -> str | None:
+        """Look for `goal` at depth k; record a trace; the reason if the solver gave up."""
+        solver.push()
+        solver.add(goal)
+        answer = solver.check()
+        if answer == z3.sat:
+            found[key] = _trace(enc, model, solver.model(), states, steps, k, key)
+            pending.discard(key)
+        reason = solver.reason_unknown() if answer == z3.unknown else None
+        solver.pop()
+        return None if reason is None else f"Z3 answered unknown ({reason}) at depth {k}"
+
     for k in range(depth + 1):
-        goals: dict[int | None, z3.BoolRef] = {i: z3.Not(enc.invariant(i, states[k])) for i in pending if i is not None}
-        if None in pending and k > 0:
-            goals[None] = faults[-1]
+        goals = {i: z3.Not(enc.invariant(i, states[k])) for i in sorted(i for i in pending if i is not None)}
         solver.add(*enc.side())
         for i, goal in goals.items():
-            solver.push()
-            solver.add(goal)
-            answer = solver.check()
-            if answer == z3.sat:
-                found[i] = _trace(enc, model, solver.model(), states, steps, k, i)
-                pending.discard(i)
-            solver.pop()
-            if answer == z3.unknown:
-                return BmcOutcome(
-                    found, k, f"Z3 answered unknown ({solver.reason_unknown()}) at depth {k}", time.monotonic() - start
-                )
+            if (reason := attempt(i, goal, k)) is not None:
+                return BmcOutcome(found, k, reason, time.monotonic() - start)
         if not pending or k == depth:
             break
         states.append(enc.state(str(k + 1)))
         steps.append(enc.step_vars(str(k)))
         rel, fault = enc.transition(states[k], states[k + 1], steps[k])
-        faults.append(fault)
-        solver.add(rel)
         solver.add(*enc.side())
+        if None in pending and (reason := attempt(None, fault, k + 1)) is not None:
+            return BmcOutcome(found, k, reason, time.monotonic() - start)
+        solver.add(rel)
     return BmcOutcome(found, depth, None, time.monotonic() - start)
 
 
@@ -86,8 +88,7 @@ def _trace(
     init = decode.state(enc, zm, states[0])
     if init != model.initial():
         raise InternalError("BMC's initial state is not the model's initial state")
-    instances = [decode.instance(enc, zm, steps[i]) for i in range(len(steps))]
-    instances = instances[:k]
+    instances = [decode.instance(enc, zm, steps[i]) for i in range(k)]
     trace = replay(model, init, instances)
     for i, step in enumerate(trace.steps, 1):
         if invariant is None and i == k:
