@@ -34,6 +34,8 @@ from gcverify.results import (
     ExhaustiveSearch,
     FindingKind,
     Found,
+    Inductive,
+    NotInductive,
     Partial,
     SolverUnknown,
     SpecResult,
@@ -165,7 +167,11 @@ def _evidence(c: CheckResult) -> str:
         case BoundedDepth():
             return f"bounded ≤ {c.evidence.depth}"
         case SolverUnknown():
-            return "solver unknown"
+            return "unknown"
+        case Inductive():
+            return f"{c.evidence.k}-inductive"
+        case NotInductive():
+            return f"not {c.evidence.k}-inductive"
 
 
 def _exit_for(r: SpecResult) -> ExitCode:
@@ -234,7 +240,7 @@ def _run(
         out.print(_table(results), width=max(out.width, 132))
         for r in results:
             for c in r.results:
-                if isinstance(c.evidence, (Partial, SolverUnknown)):
+                if isinstance(c.evidence, (Partial, SolverUnknown, Inductive)):
                     out.print(f"{r.name}: {c.property}: {c.evidence.describe()}", markup=False)
         for r in results:
             if any(isinstance(c.evidence, ExhaustiveSearch) for c in r.results):
@@ -335,6 +341,8 @@ def check(
     metavar="K",
     help="Search for a violation within K steps with Z3 (bounded model checking).",
 )
+@click.option("--induction", is_flag=True, help="Prove the spec's `inductive` candidates by k-induction.")
+@click.option("--k", "k", type=click.IntRange(min=1), default=1, show_default=True, help="k of k-induction.")
 def prove(
     spec: str,
     sets: tuple[str, ...],
@@ -342,12 +350,15 @@ def prove(
     traces: bool,
     solver_timeout: float | None,
     bmc_depth: int | None,
+    induction: bool,
+    k: int,
 ) -> None:
     """Check one spec with the symbolic (Z3) engine."""
-    if bmc_depth is None:
-        raise click.UsageError("say what to prove: --bmc K")
+    if (bmc_depth is None) == (not induction):
+        raise click.UsageError("say what to prove: either --bmc K or --induction [--k K]")
     overrides = _parse_sets(sets)
+    engine = EngineChoice.INDUCTION if induction else EngineChoice.BMC
     config = CheckConfig(
-        overrides=overrides, engine=EngineChoice.BMC, bmc_depth=bmc_depth, solver_timeout=solver_timeout
+        overrides=overrides, engine=engine, bmc_depth=bmc_depth or 0, induction_k=k, solver_timeout=solver_timeout
     )
     sys.exit(int(_run([(Path(spec), spec)], overrides, config, json_out, traces)))

@@ -55,6 +55,7 @@ class Code(enum.Enum):
     BAD_EXPECT = ("GCV305", "an expectation about a property that does not exist")
     BAD_RANGE = ("GCV306", "an empty or inverted range, or a value outside its range")
     NO_PROCESS = ("GCV307", "a spec with nothing to run")
+    NO_INDUCTIVE = ("GCV308", "proof by induction asked of a spec with no 'inductive' candidate")
     # GCV4xx: configuration, bounds, CLI, I/O
     BAD_SET = ("GCV401", "a --set option that does not name a constant or gives a bad value")
     IO = ("GCV402", "a file that cannot be read")

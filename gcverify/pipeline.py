@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from gcverify.diagnostics import Code, Diagnostic, GcverifyError
 from gcverify.dsl.loader import load
 from gcverify.explore.search import ExploreConfig, Progress, Search, explore
 from gcverify.ir import nodes as n
@@ -27,6 +28,8 @@ from gcverify.results import (
     Finding,
     FindingKind,
     Found,
+    Inductive,
+    NotInductive,
     Partial,
     SolverUnknown,
     SpecResult,
@@ -42,6 +45,7 @@ class EngineChoice(enum.Enum):
     EXPLICIT = "explicit"  # breadth-first search over every reachable state
     BMC = "bmc"  # bounded model checking with Z3, to depth `bmc_depth`
     AUTO = "auto"  # explicit search; properties it leaves unknown are tried with BMC
+    INDUCTION = "induction"  # k-induction of the spec's `inductive` candidates, with Z3
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,6 +56,7 @@ class CheckConfig:
     max_seconds: float | None = None
     check_deadlock: bool = False
     bmc_depth: int = 20
+    induction_k: int = 1
     solver_timeout: float | None = None
     progress: Callable[[Progress], None] | None = None
 
@@ -65,6 +70,8 @@ def load_spec(path: Path, overrides: Mapping[str, str] | None = None, display: s
 def check_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
     if config.engine is EngineChoice.BMC:
         return bmc_spec(spec, config)
+    if config.engine is EngineChoice.INDUCTION:
+        return induction_spec(spec, config)
     model = Model(spec)
     search = explore(
         model,
@@ -137,6 +144,58 @@ def bmc_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
         seconds=outcome.seconds,
         complete=outcome.unknown is None,
     )
+
+
+def induction_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
+    """Each `inductive` candidate: proved k-inductive (and with it every invariant it implies), or a
+    counterexample to induction.  Invariants no inductive candidate implies stay unknown."""
+    from gcverify.symbolic.induction import prove_inductive
+
+    if not spec.inductives:
+        raise GcverifyError(
+            [
+                Diagnostic(
+                    code=Code.NO_INDUCTIVE,
+                    message=f"spec {spec.name!r} declares no 'inductive' candidate to prove",
+                    hint="add 'inductive NAME: inv1 and inv2 and …' listing invariants (and strengthening conditions)",
+                )
+            ]
+        )
+    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
+    k = config.induction_k
+    expected = {e.property: e for e in spec.expectations}
+    out: list[CheckResult] = []
+    proved: dict[int, str] = {}
+    total = 0.0
+    for index, cand in enumerate(spec.inductives):
+        got = prove_inductive(spec, index, k, timeout)
+        total += got.seconds
+        evidence: Evidence
+        finding = None
+        if got.inductive:
+            verdict, evidence = Verdict.HOLDS, Inductive(k, cand.name)
+            for i in got.implied:
+                proved.setdefault(i, cand.name)
+        elif got.cti is not None:
+            failing = ", ".join(got.cti.failing)
+            kind = FindingKind.INVARIANT if got.cti.base else FindingKind.CTI
+            finding = Finding(kind=kind, trace=got.cti.trace, message=f"fails: {failing}", span=cand.span)
+            if got.cti.base:
+                verdict, evidence = Verdict.VIOLATED, Found(0, len(got.cti.trace))
+            else:
+                verdict, evidence = Verdict.UNKNOWN, NotInductive(k)
+        else:
+            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, got.unknown or "the solver gave up")
+        out.append(_result(cand.name, verdict, evidence, None, finding, Engine.INDUCTION, 0, k, got.seconds, cand.span))
+    for i, inv in enumerate(spec.invariants):
+        if i in proved:
+            verdict, evidence = Verdict.HOLDS, Inductive(k, proved[i])
+        else:
+            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, "no proved inductive candidate implies it")
+        out.append(
+            _result(inv.name, verdict, evidence, expected.get(inv.name), None, Engine.INDUCTION, 0, k, 0.0, inv.span)
+        )
+    return SpecResult(spec=spec, results=tuple(out), states=0, depth=k, seconds=total, complete=True)
 
 
 def _result(

@@ -26,12 +26,14 @@ class Verdict(enum.Enum):
 class Engine(enum.Enum):
     EXPLICIT = "explicit"
     BMC = "bmc"
+    INDUCTION = "induction"
 
 
 class FindingKind(enum.Enum):
     INVARIANT = "invariant"
     FAULT = "fault"
     DEADLOCK = "deadlock"
+    CTI = "cti"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,28 @@ class SolverUnknown:
         return f"unknown: {self.reason}"
 
 
-Evidence = ExhaustiveSearch | Partial | Found | BoundedDepth | SolverUnknown
+@dataclass(frozen=True, slots=True)
+class Inductive:
+    """Proved by k-induction with the candidate `by` (its base case included), at this instance's sizes."""
+
+    k: int
+    by: str
+
+    def describe(self) -> str:
+        return f"holds in every reachable state: {self.by} implies it and is {self.k}-inductive at these sizes"
+
+
+@dataclass(frozen=True, slots=True)
+class NotInductive:
+    """The candidate is not k-inductive; the finding is the counterexample to induction."""
+
+    k: int
+
+    def describe(self) -> str:
+        return f"not {self.k}-inductive: see the counterexample to induction"
+
+
+Evidence = ExhaustiveSearch | Partial | Found | BoundedDepth | SolverUnknown | Inductive | NotInductive
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -422,6 +422,15 @@ class InvariantDecl:
     span: Span | None = _span()
 
 
+@dataclass(frozen=True, slots=True)
+class InductiveDecl:
+    """A candidate inductive invariant; invariant names in its body stand for their definitions."""
+
+    name: str
+    body: Expr
+    span: Span | None = _span()
+
+
 class ExpectedVerdict(enum.Enum):
     HOLDS = "holds"
     VIOLATED = "violated"
@@ -447,6 +456,7 @@ Decl = (
     | ProcDecl
     | ProcessDecl
     | InvariantDecl
+    | InductiveDecl
     | ExpectDecl
 )
 

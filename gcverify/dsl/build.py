@@ -98,6 +98,9 @@ class _Builder(Transformer[Token, Any]):
     def invariant_decl(self, meta: Meta, items: list[Any]) -> s.InvariantDecl:
         return s.InvariantDecl(str(items[0]), items[1] if len(items) > 1 else None, self._span(meta))
 
+    def inductive_decl(self, meta: Meta, items: list[Any]) -> s.InductiveDecl:
+        return s.InductiveDecl(str(items[0]), items[1], self._span(meta))
+
     def expect_decl(self, meta: Meta, items: list[Any]) -> s.ExpectDecl:
         within = items[2] if len(items) > 2 else None
         return s.ExpectDecl(str(items[0]), s.ExpectedVerdict(str(items[1])), within, self._span(meta))

@@ -642,6 +642,7 @@ class Lowerer:
             expectations=self.r.expectations,
             heap=self.r.heap,
             symmetric=self.r.symmetric,
+            inductives=self.r.inductives,
         )
 
 

@@ -458,6 +458,19 @@ class Invariant:
     span: Span | None = _span()
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inductive:
+    """A candidate inductive invariant: the conjunction of `conjuncts`, each with its source text."""
+
+    name: str
+    conjuncts: tuple[tuple[str, Expr], ...]
+    span: Span | None = _span()
+
+    @property
+    def body(self) -> Expr:
+        return And(tuple(e for _, e in self.conjuncts))
+
+
 class Expected(enum.Enum):
     HOLDS = "holds"
     VIOLATED = "violated"
@@ -495,3 +508,4 @@ class Spec:
     expectations: tuple[Expectation, ...]
     heap: Heap | None
     symmetric: tuple[ScalarsetSort, ...]
+    inductives: tuple[Inductive, ...] = ()

@@ -180,6 +180,8 @@ def decl_text(d: s.Decl) -> str:
             return f"process {name}{head} {_block(b, 0)}"
         case s.InvariantDecl(name=name, body=b):
             return f"invariant {name}" + (f": {expr_text(b)}" if b is not None else "")
+        case s.InductiveDecl(name=name, body=b):
+            return f"inductive {name}: {expr_text(b)}"
         case s.ExpectDecl(name=name, verdict=v, within=w):
             return f"expect {name} {v.value}" + (f" within {w} steps" if w is not None else "")
     raise AssertionError(f"unknown declaration {d!r}")

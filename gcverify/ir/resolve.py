@@ -18,13 +18,14 @@ rejected.  Lowering keeps it: a step-by-step `for` over a scalarset visits eleme
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gcverify import syntax as s
 from gcverify.diagnostics import Code, GcverifyError, Note
 from gcverify.ir import control as c
 from gcverify.ir import nodes as n
 from gcverify.ir.consts import Member, kind_name, parse_override, show
+from gcverify.ir.printer import expr_text
 from gcverify.ir.resolve_base import DefEntry, Proc, Scope, VarName
 from gcverify.ir.resolve_stmt import StmtResolver
 from gcverify.source import Span
@@ -46,6 +47,7 @@ class Resolved:
     symmetric: tuple[n.ScalarsetSort, ...]
     next_slot: int
     next_sym: int
+    inductives: tuple[n.Inductive, ...] = ()
 
 
 class Resolver(StmtResolver):
@@ -99,9 +101,33 @@ class Resolver(StmtResolver):
         processes = self.processes([d for d in decls if isinstance(d, s.ProcessDecl)])
         invariants = self.invariants([d for d in decls if isinstance(d, s.InvariantDecl)])
         expectations = self.expectations([d for d in decls if isinstance(d, s.ExpectDecl)], invariants)
+        inductives = self.inductives([d for d in decls if isinstance(d, s.InductiveDecl)], invariants)
         if self.diags:
             raise GcverifyError(self.diags)
-        return self.result(procs, processes, invariants, expectations, roots)
+        return replace(self.result(procs, processes, invariants, expectations, roots), inductives=tuple(inductives))
+
+    def inductives(self, decls: list[s.InductiveDecl], invs: list[n.Invariant]) -> list[n.Inductive]:
+        """Candidate inductive invariants.  Their top-level conjuncts are kept apart, so a
+        counterexample to induction can name the one that fails."""
+        out: list[n.Inductive] = []
+        seen: set[str] = {i.name for i in invs}
+        for d in decls:
+            with self.guard():
+                if d.name in seen:
+                    raise self.err(Code.DUPLICATE_NAME, f"{d.name!r} is already the name of an invariant", d.span)
+                seen.add(d.name)
+                parts: list[s.Expr] = []
+                todo: list[s.Expr] = [d.body]
+                while todo:
+                    e = todo.pop()
+                    if isinstance(e, s.Logic) and e.op is s.LogicOp.AND:
+                        todo.extend((e.right, e.left))
+                    else:
+                        parts.append(e)
+                self.scopes = [Scope({i.name: i.body for i in invs})]
+                conjuncts = tuple((expr_text(p), self.bool_expr(p)) for p in parts)
+                out.append(n.Inductive(name=d.name, conjuncts=conjuncts, span=d.span))
+        return out
 
     def spec_name(self) -> str:
         module = self.modules[0]

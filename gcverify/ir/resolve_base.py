@@ -58,7 +58,7 @@ def _sort_text(t: n.Sort) -> str:
 
 @dataclass(slots=True)
 class Scope:
-    names: dict[str, c.Sym | n.Bound] = field(default_factory=dict)
+    names: dict[str, c.Sym | n.Expr] = field(default_factory=dict)  # an Expr: a bound name or a macro
     assignable: set[int] = field(default_factory=set)
 
 
@@ -256,7 +256,7 @@ class ResolverBase:
         self.next_sym += 1
         return c.Sym(self.next_sym - 1, name, sort, span)
 
-    def lookup_local(self, name: str) -> c.Sym | n.Bound | None:
+    def lookup_local(self, name: str) -> c.Sym | n.Expr | None:
         for sc in reversed(self.scopes):
             if name in sc.names:
                 return sc.names[name]

@@ -154,8 +154,8 @@ class ExprResolver(ResolverBase):
         local = self.lookup_local(e.name)
         if isinstance(local, c.Sym):
             return n.SymRef(local.id, local.sort)
-        if isinstance(local, n.Bound):
-            return local
+        if local is not None:
+            return local  # a bound name, or an invariant's body inside `inductive`
         entry = self.globals.get(e.name, (None, None))[0]
         match entry:
             case None:

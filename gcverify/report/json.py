@@ -11,7 +11,17 @@ from typing import Any
 
 from gcverify.report.text import instance_text
 from gcverify.report.view import changes, heap_line
-from gcverify.results import BoundedDepth, CheckResult, ExhaustiveSearch, Found, Partial, SolverUnknown, SpecResult
+from gcverify.results import (
+    BoundedDepth,
+    CheckResult,
+    ExhaustiveSearch,
+    Found,
+    Inductive,
+    NotInductive,
+    Partial,
+    SolverUnknown,
+    SpecResult,
+)
 from gcverify.semantics.layout import Layout
 
 SCHEMA_VERSION = 1
@@ -30,6 +40,10 @@ def _evidence(c: CheckResult) -> dict[str, Any]:
             return {"kind": "bounded", "depth": e.depth, "text": e.describe()}
         case SolverUnknown():
             return {"kind": "solver-unknown", "depth": e.depth, "reason": e.reason, "text": e.describe()}
+        case Inductive():
+            return {"kind": "inductive", "k": e.k, "by": e.by, "text": e.describe()}
+        case NotInductive():
+            return {"kind": "not-inductive", "k": e.k, "text": e.describe()}
 
 
 def _trace(r: SpecResult, c: CheckResult) -> dict[str, Any] | None:

@@ -33,9 +33,16 @@ def render_trace(result: SpecResult, check: CheckResult) -> str:
     assert finding is not None
     layout = Layout(spec)
     trace = finding.trace
-    lines = [f"Counterexample for {check.property} in {spec.name} ({len(trace)} steps, shortest):"]
+    if finding.kind is FindingKind.CTI:
+        lines = [f"Counterexample to induction for {check.property} in {spec.name} ({len(trace)} step):"]
+        first = f"a state satisfying {check.property} (not necessarily reachable)"
+    else:
+        lines = [f"Counterexample for {check.property} in {spec.name} ({len(trace)} steps, shortest):"]
+        first = "initial state"
     heap = heap_line(spec, layout, trace.init)
-    lines.append("  0. initial state")
+    lines.append(f"  0. {first}")
+    if finding.kind is FindingKind.CTI:
+        lines.append("       " + "; ".join(_values(spec, layout, trace.init)))
     if heap:
         lines.append(f"       heap: {heap}")
     prev = trace.init
@@ -66,8 +73,16 @@ def _verdict_line(check: CheckResult) -> str:
     if finding.kind is FindingKind.FAULT:
         where = f" at {finding.span}" if finding.span else ""
         return f"  ✗ the last step faults: {finding.message}{where}"
+    if finding.kind is FindingKind.CTI:
+        return f"  ✗ the step leaves {check.property}: {finding.message}"
     if finding.kind is FindingKind.DEADLOCK:
         return "  ✗ deadlock: no process can take a step"
     where = f" (declared at {check.span})" if check.span else ""
     witness = f": {finding.message}" if finding.message else ""
     return f"  ✗ invariant {check.property} is false in the last state{where}{witness}"
+
+
+def _values(spec: n.Spec, layout: Layout, state: tuple[int, ...]) -> list[str]:
+    """Every visible variable's value (a CTI's first state is not the initial one, so show it all)."""
+    init = layout.initial()
+    return [f"{c.name}={c.after}" for c in changes(spec, layout, init, state)] or ["(the initial values)"]
