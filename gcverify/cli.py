@@ -110,6 +110,8 @@ class _ProgressView:
             return
         rate = p.states / p.seconds if p.seconds else 0.0
         text = f"{self.label}: {p.states:,} states, depth {p.depth}, queue {p.queue:,}, {rate:,.0f} states/s"
+        if p.states == 0:  # the symbolic engine: depth only
+            text = f"{self.label}: Z3 at depth {p.depth}, {p.seconds:.0f} s"
         if self.status is None:
             self.status = self.console.status(text)
             self.status.start()

@@ -102,7 +102,10 @@ def bmc_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
 
     model = Model(spec)
     timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
-    outcome = bmc(spec, config.bmc_depth, timeout)
+    report = config.progress
+    outcome = bmc(
+        spec, config.bmc_depth, timeout, None if report is None else lambda k, sec: report(Progress(0, k, 0, sec))
+    )
     expected = {e.property: e for e in spec.expectations}
     out: list[CheckResult] = []
     for i, inv in enumerate(spec.invariants):

@@ -10,6 +10,7 @@ Solver words (sat/unsat) do not leave this package: results are `Verdict`s with 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import z3
@@ -33,7 +34,10 @@ class BmcOutcome:
     seconds: float
 
 
-def bmc(spec: n.Spec, depth: int, timeout_ms: int | None = None) -> BmcOutcome:
+def bmc(
+    spec: n.Spec, depth: int, timeout_ms: int | None = None, progress: Callable[[int, float], None] | None = None
+) -> BmcOutcome:
+    """Look for violations at depth 0, 1, …, `depth`; `progress(depth, seconds)` after each depth."""
     start = time.monotonic()
     enc = Encoding(spec)
     model = Model(spec)
@@ -59,6 +63,8 @@ def bmc(spec: n.Spec, depth: int, timeout_ms: int | None = None) -> BmcOutcome:
         return None if reason is None else f"Z3 answered unknown ({reason}) at depth {k}"
 
     for k in range(depth + 1):
+        if progress is not None:
+            progress(k, time.monotonic() - start)
         goals = {i: z3.Not(enc.invariant(i, states[k])) for i in sorted(i for i in pending if i is not None)}
         solver.add(*enc.side())
         for i, goal in goals.items():

@@ -54,7 +54,7 @@ def test_random_models_explicit_and_bmc_agree(m: ModelSpec) -> None:
 
 
 def test_small_zoo_specs_agree() -> None:
-    for name in ("none", "yuasa_alloc_white", "steele"):
+    for name in ("none", "yuasa_alloc_white", "steele", "dijkstra_no_rescan"):
         agree(load_spec(ROOT / "specs" / "barriers" / f"{name}.gcv", {"OBJECTS": "2"}))
 
 
