@@ -21,7 +21,8 @@ NOTE(granularity): the rules a spec's author relies on.
     a scalarset it visits the elements in any order (each once), which keeps the model symmetric;
     over a range or enum it goes in order.  Inside `atomic` it is unrolled.
   * Names bound by `choose`/`for` and procedure parameters that are needed for more than one step
-    are kept in hidden locals, reset (to nil, false or the lowest value) when their scope ends, so
+    (a `choose` whose body is a single procedure call needs them in the first step only) are kept
+    in hidden locals, reset (to nil, false or the lowest value) when their scope ends, so
     equal situations give equal states.
 """
 
@@ -284,7 +285,9 @@ class Lowerer:
                 return self.build_call(st, env, nxt, calls)
 
     def build_choose(self, st: c.SChoose, env: Mapping[int, n.Expr], nxt: _Node, calls: tuple[int, ...]) -> _Node:
-        if self.single_step(st.body):
+        if self.single_step(st.body) or (len(st.body) == 1 and isinstance(st.body[0], c.SCall)):
+            # one step, or one call: the call's arguments are all evaluated in its first step, so the
+            # chosen values are not needed after it (NOTE(granularity))
             return _Bind(env, st.vars, st.where, self.build(st.body, env, nxt, calls))
         inner = dict(env)
         for sym, _ in st.vars:

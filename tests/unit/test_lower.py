@@ -118,3 +118,13 @@ def test_finishing_after_a_loop_exit_is_a_step() -> None:
     result = run(text, check_deadlock=True)
     assert result.states == 5
     assert {c.property: c.verdict.value for c in result.results}["deadlock"] == "holds"
+
+
+def test_a_choose_around_one_call_keeps_no_local() -> None:
+    # The call's arguments are evaluated in its first step, so the chosen value needs no storage;
+    # the procedure's own parameter is kept (it is used in its second step).
+    text = VARS + "range R = 1 .. 2\nproc p(v: 0..3) { x := v\n y := v }\nprocess P { choose c in R: p(c) }\n"
+    spec = spec_from_text(text + "invariant ok: true\n")
+    hidden = [v.name for v in spec.vars if v.hidden and not v.name.endswith(".pc")]
+    assert hidden == ["P.v"]
+    assert run(text + "invariant ok: true\n").states == 5
