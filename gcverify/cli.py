@@ -29,13 +29,10 @@ from gcverify.report.json import render_json
 from gcverify.report.text import render_trace
 from gcverify.results import (
     BoundedDepth,
-    CheckResult,
     Engine,
     ExhaustiveSearch,
     FindingKind,
-    Found,
     Inductive,
-    NotInductive,
     Partial,
     SolverUnknown,
     SpecResult,
@@ -149,31 +146,13 @@ def _table(results: list[SpecResult]) -> Table:
                 c.expected.value if c.expected else "holds",
                 f"[{style}]{verdict}[/{style}]",
                 c.engine.value,
-                _evidence(c),
+                c.evidence.short(),
                 f"{c.states:,}" if c.engine is Engine.EXPLICIT else "–",
                 str(c.depth),
                 f"{c.seconds:.2f}",
                 "[green]ok[/green]" if c.met else "[bold red]UNEXPECTED[/bold red]",
             )
     return table
-
-
-def _evidence(c: CheckResult) -> str:
-    match c.evidence:
-        case ExhaustiveSearch():
-            return "exhaustive"
-        case Found():
-            return f"trace of {c.evidence.depth}"
-        case Partial():
-            return "partial (limit)" if "limit" in c.evidence.reason else "partial"
-        case BoundedDepth():
-            return f"bounded ≤ {c.evidence.depth}"
-        case SolverUnknown():
-            return "unknown"
-        case Inductive():
-            return f"{c.evidence.k}-inductive"
-        case NotInductive():
-            return f"not {c.evidence.k}-inductive"
 
 
 def _exit_for(r: SpecResult) -> ExitCode:

@@ -46,6 +46,13 @@ class ExhaustiveSearch:
     def describe(self) -> str:
         return f"exhaustive: all {self.states:,} reachable states"
 
+    @property
+    def kind(self) -> str:
+        return "exhaustive"
+
+    def short(self) -> str:
+        return "exhaustive"
+
 
 @dataclass(frozen=True, slots=True)
 class Partial:
@@ -58,6 +65,13 @@ class Partial:
     def describe(self) -> str:
         return f"unknown: {self.reason}; explored {self.states:,} states, depth {self.depth}"
 
+    @property
+    def kind(self) -> str:
+        return "partial"
+
+    def short(self) -> str:
+        return "partial (limit)" if "limit" in self.reason else "partial"
+
 
 @dataclass(frozen=True, slots=True)
 class Found:
@@ -69,6 +83,13 @@ class Found:
     def describe(self) -> str:
         return f"counterexample of {self.depth} steps"
 
+    @property
+    def kind(self) -> str:
+        return "counterexample"
+
+    def short(self) -> str:
+        return f"trace of {self.depth}"
+
 
 @dataclass(frozen=True, slots=True)
 class BoundedDepth:
@@ -78,6 +99,13 @@ class BoundedDepth:
 
     def describe(self) -> str:
         return f"bounded: no violation within {self.depth} steps"
+
+    @property
+    def kind(self) -> str:
+        return "bounded"
+
+    def short(self) -> str:
+        return f"bounded ≤ {self.depth}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +118,13 @@ class SolverUnknown:
     def describe(self) -> str:
         return f"unknown: {self.reason}"
 
+    @property
+    def kind(self) -> str:
+        return "solver-unknown"
+
+    def short(self) -> str:
+        return "unknown"
+
 
 @dataclass(frozen=True, slots=True)
 class Inductive:
@@ -101,6 +136,13 @@ class Inductive:
     def describe(self) -> str:
         return f"holds in every reachable state: {self.by} implies it and is {self.k}-inductive at these sizes"
 
+    @property
+    def kind(self) -> str:
+        return "inductive"
+
+    def short(self) -> str:
+        return f"{self.k}-inductive"
+
 
 @dataclass(frozen=True, slots=True)
 class NotInductive:
@@ -110,6 +152,13 @@ class NotInductive:
 
     def describe(self) -> str:
         return f"not {self.k}-inductive: see the counterexample to induction"
+
+    @property
+    def kind(self) -> str:
+        return "not-inductive"
+
+    def short(self) -> str:
+        return f"not {self.k}-inductive"
 
 
 Evidence = ExhaustiveSearch | Partial | Found | BoundedDepth | SolverUnknown | Inductive | NotInductive

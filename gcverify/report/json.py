@@ -6,20 +6,14 @@ what the user named; seconds are the only measured figures.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 from gcverify.report.text import instance_text
 from gcverify.report.view import changes, heap_line
 from gcverify.results import (
-    BoundedDepth,
     CheckResult,
-    ExhaustiveSearch,
-    Found,
-    Inductive,
-    NotInductive,
-    Partial,
-    SolverUnknown,
     SpecResult,
 )
 from gcverify.semantics.layout import Layout
@@ -28,22 +22,7 @@ SCHEMA_VERSION = 1
 
 
 def _evidence(c: CheckResult) -> dict[str, Any]:
-    e = c.evidence
-    match e:
-        case ExhaustiveSearch():
-            return {"kind": "exhaustive", "states": e.states, "depth": e.depth, "text": e.describe()}
-        case Found():
-            return {"kind": "counterexample", "states": e.states, "depth": e.depth, "text": e.describe()}
-        case Partial():
-            return {"kind": "partial", "states": e.states, "depth": e.depth, "reason": e.reason, "text": e.describe()}
-        case BoundedDepth():
-            return {"kind": "bounded", "depth": e.depth, "text": e.describe()}
-        case SolverUnknown():
-            return {"kind": "solver-unknown", "depth": e.depth, "reason": e.reason, "text": e.describe()}
-        case Inductive():
-            return {"kind": "inductive", "k": e.k, "by": e.by, "text": e.describe()}
-        case NotInductive():
-            return {"kind": "not-inductive", "k": e.k, "text": e.describe()}
+    return {"kind": c.evidence.kind, **dataclasses.asdict(c.evidence), "text": c.evidence.describe()}
 
 
 def _trace(r: SpecResult, c: CheckResult) -> dict[str, Any] | None:
