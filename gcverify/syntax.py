@@ -267,6 +267,15 @@ class LocalDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class Labeled:
+    """`label: stmt`: names the control point before the statement, for `at(P, label)`."""
+
+    label: str
+    stmt: Stmt
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class Atomic:
     body: tuple[Stmt, ...]
     span: Span | None = _span()
@@ -322,6 +331,7 @@ Stmt = (
     | Await
     | Assert
     | LocalDecl
+    | Labeled
     | Atomic
     | If
     | While

@@ -161,6 +161,9 @@ class _Builder(Transformer[Token, Any]):
     def local_decl(self, meta: Meta, items: list[Any]) -> s.LocalDecl:
         return s.LocalDecl(str(items[0]), items[1], items[2], self._span(meta))
 
+    def labeled(self, meta: Meta, items: list[Any]) -> s.Labeled:
+        return s.Labeled(str(items[0]), items[1], self._span(meta))
+
     def atomic(self, meta: Meta, items: list[Any]) -> s.Atomic:
         return s.Atomic(items[0], self._span(meta))
 

@@ -55,6 +55,14 @@ class SSafepoint:
 
 
 @dataclass(frozen=True, slots=True)
+class SLabel:
+    """The control point here is named `name` (qualified by its procedure when lowered)."""
+
+    name: str
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class SAwait:
     cond: Expr
     span: Span | None = _span()
@@ -125,7 +133,20 @@ class SCall:
 
 
 SStmt = (
-    SAssign | SSkip | SSafepoint | SAwait | SAssert | SLocal | SAtomic | SIf | SWhile | SFor | SEither | SChoose | SCall
+    SAssign
+    | SSkip
+    | SSafepoint
+    | SLabel
+    | SAwait
+    | SAssert
+    | SLocal
+    | SAtomic
+    | SIf
+    | SWhile
+    | SFor
+    | SEither
+    | SChoose
+    | SCall
 )
 
 

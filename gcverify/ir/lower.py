@@ -28,6 +28,7 @@ NOTE(granularity): the rules a spec's author relies on.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -36,7 +37,7 @@ from gcverify.ir import control as c
 from gcverify.ir import nodes as n
 from gcverify.ir.fold import fold
 from gcverify.ir.resolve import Resolved
-from gcverify.ir.walk import subst
+from gcverify.ir.walk import children, rewrite, subst
 from gcverify.source import Span
 
 # ---------------------------------------------------------------- control-flow graph
@@ -84,6 +85,14 @@ class _Do(_Node):
 
 
 @dataclass(eq=False)
+class _Label(_Node):
+    """A label: the control point here is named (`proc.name` inside a procedure)."""
+
+    name: str = ""
+    next: _Node | None = None
+
+
+@dataclass(eq=False)
 class _Safe(_Node):
     """A safepoint: the control point here is one where the world may be stopped."""
 
@@ -103,8 +112,10 @@ class _Hole(_Node):
 
 
 def _follow(node: _Node | None) -> _Node:
-    while isinstance(node, _Hole):
-        node = node.target
+    seen: set[int] = set()
+    while isinstance(node, _Hole) and id(node) not in seen:
+        seen.add(id(node))
+        node = node.target  # an empty loop (`loop { }`) is a hole whose target is itself
     assert node is not None
     return node
 
@@ -153,6 +164,11 @@ class Lowerer:
         self.inst: n.Expr | None = None
         self.inst_sort: n.FiniteSort | None = None
         self.context: tuple[str, ...] = ()
+        self.proc_stack: tuple[str, ...] = ()
+        self.loop_heads: dict[int, _Hole] = {}
+        self.label_pcs: list[dict[str, list[int]]] = []
+        self.declared_labels: set[str] = set()  # of the process being lowered
+        self.all_labels: list[set[str]] = []
 
     # ------------------------------------------------------------ locals
 
@@ -218,7 +234,7 @@ class Lowerer:
         match st:
             case c.SAssign() | c.SSkip() | c.SAwait() | c.SAssert() | c.SAtomic():
                 return 1, False
-            case c.SLocal() | c.SSafepoint():
+            case c.SLocal() | c.SSafepoint() | c.SLabel():
                 return 0, False
             case c.SIf(cond=cond, then=t, else_=f):
                 test = fold(cond)
@@ -267,6 +283,13 @@ class Lowerer:
                 return nxt
             case c.SSafepoint():
                 return _Safe(env, nxt)
+            case c.SLabel(name=name):
+                label = _Label(env, ".".join((*self.proc_stack, name)), nxt)
+                self.declared_labels.add(label.name)
+                hole = self.loop_heads.get(id(nxt))
+                if hole is not None:
+                    hole.target = label  # a label before a loop names the loop's head
+                return label
             case c.SIf(cond=cond, then=t, else_=f):
                 return _Branch(env, cond, self.build(t, env, nxt, calls), self.build(f, env, nxt, calls))
             case c.SEither(branches=bs):
@@ -278,6 +301,7 @@ class Lowerer:
                 body_node = self.build(body, env, hole, calls)
                 head: _Node = body_node if cond is None else _Branch(env, cond, body_node, nxt)
                 hole.target = head
+                self.loop_heads[id(head)] = hole
                 return head
             case c.SFor():
                 return self.build_for(st, env, nxt, calls)
@@ -350,12 +374,12 @@ class Lowerer:
                 inner[p.id] = self.local_var(p, hidden=True)
                 binds.append(self.assign_to(inner[p.id], arg))
         resets = tuple(x for p in proc.params if (x := self.reset(p, inner)) is not None)
-        saved = self.context
-        self.context = (*saved, st.text)
+        saved, saved_procs = self.context, self.proc_stack
+        self.context, self.proc_stack = (*saved, st.text), (*saved_procs, proc.name)
         try:
             body = self.build(proc.body, inner, _Do(inner, resets, nxt), (*calls, st.proc))
         finally:
-            self.context = saved
+            self.context, self.proc_stack = saved, saved_procs
         return _Do(env, tuple(binds), body)
 
     def assign_to(self, target: n.Expr, value: n.Expr) -> n.Stmt:
@@ -386,7 +410,7 @@ class Lowerer:
                     return [self.assign_to(env[t.sym.id], e(v))]
                 assert t.var is not None
                 return [n.Assign(t.var, tuple(e(i) for i in t.indices), e(v), st.span)]
-            case c.SSkip() | c.SLocal() | c.SSafepoint():
+            case c.SSkip() | c.SLocal() | c.SSafepoint() | c.SLabel():
                 return []
             case c.SAwait(cond=cond):
                 return [n.Assume(e(cond))]
@@ -508,7 +532,22 @@ class Lowerer:
             self.paths(order[i], i, _Path([], base, {}, set()), pc_of, proc.name)
             i += 1
         end_pc = pc_of(end, proc.span)
-        safe = tuple(k for k, node in enumerate(order) if isinstance(node, _Safe))
+        labels: dict[str, list[int]] = {}
+        safe_list: list[int] = []
+        for k, node in enumerate(order):
+            marks: _Node | None = node
+            visited: set[int] = set()
+            while isinstance(marks, (_Safe, _Label, _Hole)) and id(marks) not in visited:
+                visited.add(id(marks))
+                if isinstance(marks, _Safe):
+                    safe_list.append(k)
+                elif isinstance(marks, _Label):
+                    labels.setdefault(marks.name, []).append(k)
+                marks = marks.target if isinstance(marks, _Hole) else marks.next
+        safe = tuple(sorted(set(safe_list)))
+        self.label_pcs.append(labels)
+        self.all_labels.append(self.declared_labels)
+        self.declared_labels = set()
         keys: tuple[n.FiniteSort, ...] = (self.inst_sort,) if self.inst_sort is not None else ()
         pc_sort = n.IntSort(0, max(len(order) - 1, 0))
         self.vars.append(
@@ -559,7 +598,7 @@ class Lowerer:
                             span=self.r.processes[self.process].span,
                         )
                     )
-            case _Safe(next=nxt):
+            case _Safe(next=nxt) | _Label(next=nxt):
                 self.paths(nxt, from_pc, _Path(path.prefix, path.params, path.env, seen), pc_of, pname)
             case _Step():
                 self.emit(node, from_pc, path, env, pc_of, pname)
@@ -631,21 +670,72 @@ class Lowerer:
             )
         )
 
+    def control_refs(self, processes: list[n.Process], e: n.Expr) -> n.Expr:
+        """`at(P[i], label)` as a program-counter test, `local(P[i], x)` as a read of x's local."""
+
+        def one(x: n.Expr) -> n.Expr | None:
+            match x:
+                case n.AtLabel(process=p, instance=i, label=label, span=span):
+                    proc = processes[p]
+                    pcs = self.label_pcs[p].get(label)
+                    if not pcs and label in self.all_labels[p]:
+                        return n.Lit(0, n.BOOL)  # on a path no step can reach (a branch the constants rule out)
+                    if not pcs:
+                        raise _fail(
+                            Code.UNKNOWN_NAME,
+                            f"process {proc.name} has no control point labelled {label!r}",
+                            span,
+                            hint="a label names the point before a statement that a step ends at; "
+                            f"the labels are: {', '.join(sorted(self.label_pcs[p])) or 'none'}",
+                        )
+                    sort = self.vars[proc.pc_var].sort
+                    pc = n.Read(proc.pc_var, () if i is None else (self.control_refs(processes, i),), sort)
+                    return n.Or(tuple(n.Cmp(n.CmpOp.EQ, pc, n.Lit(k, sort)) for k in pcs))
+                case n.LocalOf(process=p, instance=i, sym=sym, name=name, span=span):
+                    var = self.stored.get((p, sym))
+                    if var is None:
+                        raise _fail(
+                            Code.UNKNOWN_NAME,
+                            f"{name!r} is never kept across steps in process "
+                            f"{processes[p].name}, so it has no value to read",
+                            span,
+                        )
+                    return n.Read(var, () if i is None else (self.control_refs(processes, i),), self.vars[var].sort)
+            return None
+
+        return rewrite(e, one)
+
     def run(self) -> n.Spec:
         processes = [self.lower_process(i, p) for i, p in enumerate(self.r.processes)]
+        refs = functools.partial(self.control_refs, processes)
+        invariants = tuple(replace(i, body=refs(i.body)) for i in self.r.invariants)
+        inductives = tuple(replace(d, conjuncts=tuple((t, refs(e)) for t, e in d.conjuncts)) for d in self.r.inductives)
+        # only the definitions the properties use: a library definition about a label or a kept
+        # parameter that this spec's constants make unreachable is then no error
+        used: set[int] = set()
+        todo: list[n.Expr] = [i.body for i in self.r.invariants] + [
+            e for d in self.r.inductives for _, e in d.conjuncts
+        ]
+        while todo:
+            e = todo.pop()
+            if isinstance(e, n.Apply) and e.fn not in used:
+                used.add(e.fn)
+                todo.append(self.r.defs[e.fn].body)
+            todo.extend(children(e))
+        defs = tuple(replace(d, body=refs(d.body)) if k in used else d for k, d in enumerate(self.r.defs))
         return n.Spec(
             name=self.r.name,
             file=self.r.file,
             consts=self.r.consts,
             vars=tuple(self.vars),
-            defs=self.r.defs,
+            defs=defs,
             processes=tuple(processes),
             actions=tuple(self.actions),
-            invariants=self.r.invariants,
+            invariants=invariants,
             expectations=self.r.expectations,
             heap=self.r.heap,
             symmetric=self.r.symmetric,
-            inductives=self.r.inductives,
+            inductives=inductives,
         )
 
 

@@ -305,6 +305,31 @@ class Stopped:
 
 
 @dataclass(frozen=True, slots=True)
+class AtLabel:
+    """Before lowering: process `process` (instance `instance`) is at the control point `label`
+    (`proc.label` for a label inside a procedure).  Lowering turns it into a program-counter test."""
+
+    process: int
+    instance: Expr | None
+    label: str
+    span: Span | None = _span()
+    type: Sort = BOOL
+
+
+@dataclass(frozen=True, slots=True)
+class LocalOf:
+    """Before lowering: the kept value of process-level name `sym` (a `var` of the process or a
+    procedure's parameter) of instance `instance`.  Lowering turns it into a read of its local."""
+
+    process: int
+    instance: Expr | None
+    sym: int
+    name: str
+    type: Sort
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class Apply:
     """A call of `def` number `fn`."""
 
@@ -332,6 +357,8 @@ Expr = (
     | Reachable
     | ReachFrom
     | Stopped
+    | AtLabel
+    | LocalOf
     | Apply
 )
 

@@ -125,6 +125,8 @@ def stmt_text(st: s.Stmt, indent: int = 0) -> str:
             return f"{pad}var {name}: {type_text(t)} = {expr_text(init)}"
         case s.Atomic(body=b):
             return f"{pad}atomic {_block(b, indent)}"
+        case s.Labeled(label=label, stmt=inner):
+            return f"{pad}{label}: {stmt_text(inner, indent).lstrip()}"
         case s.If():
             return pad + _if_text(st, indent)
         case s.While(cond=cond, body=b):

@@ -93,10 +93,14 @@ class Resolver(StmtResolver):
                 elif isinstance(d, s.ProcDecl):
                     self.proc_signature(d)
         roots = self.roots([d for d in decls if isinstance(d, s.RootsDecl)])
+        self.process_names = [d.name for d in decls if isinstance(d, s.ProcessDecl)]
+        for d in decls:
+            if isinstance(d, s.ProcessDecl) and d.instance is not None:
+                with self.guard():
+                    self.process_sorts[d.name] = self.finite(d.instance[1], d.span)
         for entry in self.defs:
             with self.guard():
                 self.def_body(entry)
-        self.process_names = [d.name for d in decls if isinstance(d, s.ProcessDecl)]
         procs = [self.proc_body(p) for p in self.procs]
         processes = self.processes([d for d in decls if isinstance(d, s.ProcessDecl)])
         invariants = self.invariants([d for d in decls if isinstance(d, s.InvariantDecl)])
@@ -314,6 +318,7 @@ class Resolver(StmtResolver):
         with self.guard():
             scope = Scope({q.name: q for q in p.params})
             self.scopes = [scope]
+            self.labels = set()
             body = self.block(p.decl.body, in_atomic=False)
             return c.ProcDef(name=p.decl.name, params=p.params, body=body, span=p.decl.span)
         return None
@@ -340,6 +345,7 @@ class Resolver(StmtResolver):
                 seen[d.name] = d.span
                 self.process_index = len(out)
                 self.scopes = [Scope()]
+                self.labels = set()
                 inst = None
                 if d.instance is not None:
                     sort = self.finite(d.instance[1], d.span)

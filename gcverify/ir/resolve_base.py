@@ -73,6 +73,8 @@ class ResolverBase:
         self.const_values: dict[str, ConstValue] = {}
         self.const_busy: set[str] = set()
         self.failed: set[str] = set()
+        self.labels: set[str] = set()  # the labels of the body being resolved
+        self.process_sorts: dict[str, n.FiniteSort] = {}  # replicated processes' instance sorts
         self.members: dict[str, Member] = {}
         self.vars: list[n.StateVar] = []
         self.defs: list[DefEntry] = []

@@ -220,7 +220,65 @@ class ExprResolver(ResolverBase):
             )
         return n.Read(self.heap_var, (obj, f), n.OptionSort(self.heap_objects))
 
+    def process_ref(self, e: s.Expr, what: str) -> tuple[int, n.Expr | None]:
+        """`P` or `P[i]` naming a process instance: (process index, instance expression)."""
+        name: str | None = e.name if isinstance(e, s.Name) else None
+        index: s.Expr | None = None
+        if isinstance(e, s.Index) and isinstance(e.base, s.Name):
+            name, index = e.base.name, e.index
+        if name is None or name not in self.process_names:
+            raise self.err(
+                Code.UNKNOWN_NAME,
+                f"{what} takes a process instance first, like Mutator[m] or Collector",
+                e.span,
+                hint=f"the processes are: {', '.join(self.process_names) or 'none'}",
+            )
+        sort = self.process_sorts.get(name)
+        if (sort is None) != (index is None):
+            form = f"{name}[…]" if sort is not None else name
+            raise self.err(Code.ARITY, f"process {name!r} is named as {form} here", e.span)
+        inst = None if index is None or sort is None else self.coerce(self.expr(index, sort), sort, index.span)
+        return self.process_names.index(name), inst
+
+    def control_name(self, e: s.Expr, what: str) -> tuple[str | None, str]:
+        """`name` or `proc.name`: (the procedure or None, the name)."""
+        if isinstance(e, s.Name):
+            return None, e.name
+        if isinstance(e, s.Field) and isinstance(e.base, s.Name):
+            return e.base.name, e.name
+        raise self.err(Code.SYNTAX, f"{what} needs a name, or proc.name for one inside a procedure", e.span)
+
+    def at(self, e: s.Call) -> n.Expr:
+        if len(e.args) != 2:
+            raise self.err(Code.ARITY, "at(P[i], label) takes a process instance and a label", e.span)
+        process, inst = self.process_ref(e.args[0], "at()")
+        proc, label = self.control_name(e.args[1], "at()")
+        return n.AtLabel(process, inst, f"{proc}.{label}" if proc else label, e.span)
+
+    def local_of(self, e: s.Call) -> n.Expr:
+        if len(e.args) != 2:
+            raise self.err(Code.ARITY, "local(P[i], name) takes a process instance and a name", e.span)
+        process, inst = self.process_ref(e.args[0], "local()")
+        proc, name = self.control_name(e.args[1], "local()")
+        syms: list[c.Sym] = []
+        if proc is not None:
+            entry = self.globals.get(proc, (None, None))[0]
+            if not isinstance(entry, Proc):
+                raise self.err(Code.UNKNOWN_NAME, f"{proc!r} is not a procedure", e.args[1].span)
+            syms = [q for q in entry.params if q.name == name]
+        else:
+            syms = [sym for sym, pi, _ in self.locals if pi == process and sym.name == name]
+        if not syms:
+            raise self.err(Code.UNKNOWN_NAME, f"no parameter or process variable {name!r} to read here", e.args[1].span)
+        sym = syms[0]
+        sort = n.OptionSort(sym.sort) if isinstance(sym.sort, n.ScalarsetSort) else sym.sort
+        return n.LocalOf(process, inst, sym.id, f"{proc}.{name}" if proc else name, sort, e.span)
+
     def call(self, e: s.Call) -> n.Expr:
+        if e.name == "at" and e.name not in self.globals:
+            return self.at(e)
+        if e.name == "local" and e.name not in self.globals:
+            return self.local_of(e)
         if e.name == "stopped" and e.name not in self.globals:
             names = self.process_names
             arg = e.args[0] if len(e.args) == 1 else None

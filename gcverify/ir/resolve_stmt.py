@@ -21,6 +21,9 @@ class StmtResolver(ExprResolver):
         try:
             out: list[c.SStmt] = []
             for st in stmts:
+                while isinstance(st, s.Labeled):
+                    out.append(self.label(st, in_atomic))
+                    st = st.stmt
                 r = self.stmt(st, in_atomic)
                 if r is not None:
                     out.append(r)
@@ -28,8 +31,23 @@ class StmtResolver(ExprResolver):
         finally:
             self.scopes.pop()
 
+    def label(self, st: s.Labeled, in_atomic: bool) -> c.SLabel:
+        if in_atomic:
+            raise self.err(
+                Code.BAD_NESTING,
+                f"label {st.label!r} inside 'atomic' names no control point",
+                st.span,
+                hint="put the label before the atomic block",
+            )
+        if st.label in self.labels:
+            raise self.err(Code.DUPLICATE_NAME, f"label {st.label!r} is used twice in this body", st.span)
+        self.labels.add(st.label)
+        return c.SLabel(st.label, st.span)
+
     def stmt(self, st: s.Stmt, in_atomic: bool) -> c.SStmt | None:
         match st:
+            case s.Labeled():
+                raise AssertionError("block() takes labels apart before their statements")
             case s.Assign():
                 return self.assign(st)
             case s.CallStmt(call=call):

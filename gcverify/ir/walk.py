@@ -1,11 +1,12 @@
-"""Generic traversals of IR expressions: substitution of process-level names.
+"""Generic traversals of IR expressions.
 
-Owns: `subst` (replace `SymRef`s by expressions), `mentions_sym`.
+Owns: `rewrite` (replace sub-expressions), `subst` (replace `SymRef`s), `children`, and the
+statement helpers `stmt_exprs`/`stmt_children`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from gcverify.ir import nodes as n
 
@@ -14,39 +15,53 @@ def subst(e: n.Expr, env: Mapping[int, n.Expr]) -> n.Expr:
     """`e` with every `SymRef` whose sym is in `env` replaced."""
     if not env:
         return e
+    return rewrite(e, lambda x: env.get(x.sym) if isinstance(x, n.SymRef) else None)
+
+
+def rewrite(e: n.Expr, fn: Callable[[n.Expr], n.Expr | None]) -> n.Expr:
+    """`e` with every sub-expression x for which `fn(x)` is not None replaced by it (outermost first)."""
+    replaced = fn(e)
+    if replaced is not None:
+        return replaced
+
+    def r(x: n.Expr) -> n.Expr:
+        return rewrite(x, fn)
+
     match e:
-        case n.SymRef(sym=sym):
-            return env.get(sym, e)
-        case n.Lit() | n.Param() | n.Bound() | n.Stopped():
+        case n.Lit() | n.Param() | n.Bound() | n.Stopped() | n.SymRef():
             return e
         case n.Read(var=v, indices=ix, type=t):
-            return n.Read(v, tuple(subst(i, env) for i in ix), t) if ix else e
+            return n.Read(v, tuple(r(i) for i in ix), t) if ix else e
         case n.Not(operand=a):
-            return n.Not(subst(a, env))
+            return n.Not(r(a))
         case n.And(args=args):
-            return n.And(tuple(subst(a, env) for a in args))
+            return n.And(tuple(r(a) for a in args))
         case n.Or(args=args):
-            return n.Or(tuple(subst(a, env) for a in args))
+            return n.Or(tuple(r(a) for a in args))
         case n.Implies(left=a, right=b):
-            return n.Implies(subst(a, env), subst(b, env))
+            return n.Implies(r(a), r(b))
         case n.Cmp(op=op, left=a, right=b):
-            return n.Cmp(op, subst(a, env), subst(b, env))
+            return n.Cmp(op, r(a), r(b))
         case n.Arith(op=op, left=a, right=b):
-            return n.Arith(op, subst(a, env), subst(b, env))
+            return n.Arith(op, r(a), r(b))
         case n.Neg(operand=a):
-            return n.Neg(subst(a, env))
+            return n.Neg(r(a))
         case n.Ite(cond=cnd, then=a, else_=b, type=t):
-            return n.Ite(subst(cnd, env), subst(a, env), subst(b, env), t)
+            return n.Ite(r(cnd), r(a), r(b), t)
         case n.Quant(kind=k, slot=slot, sort=sort, body=body, name=name):
-            return n.Quant(k, slot, sort, subst(body, env), name)
+            return n.Quant(k, slot, sort, r(body), name)
         case n.Unwrap(operand=a, type=t, span=span):
-            return n.Unwrap(subst(a, env), t, span)
+            return n.Unwrap(r(a), t, span)
         case n.Reachable(operand=a):
-            return n.Reachable(subst(a, env))
+            return n.Reachable(r(a))
         case n.ReachFrom(target=t, start_slot=a, start=x, via_slot=b, via=y):
-            return n.ReachFrom(subst(t, env), a, subst(x, env), b, subst(y, env))
-        case n.Apply(fn=fn, args=args, type=t):
-            return n.Apply(fn, tuple(subst(a, env) for a in args), t)
+            return n.ReachFrom(r(t), a, r(x), b, r(y))
+        case n.AtLabel(process=p, instance=i, label=label, span=span):
+            return n.AtLabel(p, None if i is None else r(i), label, span)
+        case n.LocalOf(process=p, instance=i, sym=sym, name=name, type=t, span=span):
+            return n.LocalOf(p, None if i is None else r(i), sym, name, t, span)
+        case n.Apply(fn=f, args=args, type=t):
+            return n.Apply(f, tuple(r(a) for a in args), t)
     raise AssertionError(f"unknown expression {e!r}")
 
 
@@ -69,6 +84,8 @@ def children(e: n.Expr) -> tuple[n.Expr, ...]:
             return (body,)
         case n.ReachFrom(target=t, start=x, via=y):
             return (t, x, y)
+        case n.AtLabel(instance=i) | n.LocalOf(instance=i):
+            return () if i is None else (i,)
     raise AssertionError(f"unknown expression {e!r}")
 
 

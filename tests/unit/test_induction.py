@@ -95,3 +95,19 @@ def test_prove_induction_command(tmp_path: Path) -> None:
     assert out.exit_code == ExitCode.UNKNOWN
     assert "Counterexample to induction for weak" in out.output
     assert CliRunner().invoke(main, ["prove", str(path)]).exit_code == ExitCode.USAGE
+
+
+def test_the_zoo_ships_inductive_invariants_that_prove_it() -> None:
+    from gcverify.pipeline import CheckConfig, check_spec, load_spec
+
+    zoo = Path(__file__).resolve().parents[2] / "specs" / "barriers"
+    for name in ("dijkstra_rescan", "steele"):
+        spec = load_spec(zoo / f"{name}.gcv", {"OBJECTS": "2"})
+        result = check_spec(spec, CheckConfig(engine=EngineChoice.INDUCTION))
+        assert {c.property: c.verdict for c in result.results} == {
+            "safe": Verdict.HOLDS,
+            "no_live_freed": Verdict.HOLDS,
+            "strong_tricolor": Verdict.HOLDS,
+            "mark_complete": Verdict.HOLDS,
+        }, name
+        assert all(c.met for c in result.results)

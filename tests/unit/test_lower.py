@@ -128,3 +128,26 @@ def test_a_choose_around_one_call_keeps_no_local() -> None:
     hidden = [v.name for v in spec.vars if v.hidden and not v.name.endswith(".pc")]
     assert hidden == ["P.v"]
     assert run(text + "invariant ok: true\n").states == 5
+
+
+@pytest.mark.parametrize("body", ["loop { }", "loop { safepoint }", "top: loop { safepoint }", "while not flag { }"])
+def test_empty_loops_are_busy_waits(body: str) -> None:
+    # no step ever happens: one state, and lowering terminates
+    result = run(VARS + f"process P {{ {body} }}\ninvariant ok: true\n")
+    assert result.states == 1
+
+
+def test_labels_and_at() -> None:
+    text = (
+        VARS
+        + """
+    proc two(v: 0..3) { x := v
+                        mid: y := v }
+    range R = 1 .. 2
+    process P { start: choose c in R: two(c) }
+    invariant pending: at(P, two.mid) implies (x == local(P, two.v) and y == 0)
+    invariant begun: at(P, start) == (x == 0)
+    """
+    )
+    result = run(text)
+    assert [c.verdict.value for c in result.results] == ["holds", "holds"]
