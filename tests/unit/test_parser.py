@@ -40,3 +40,14 @@ def test_choose_single_statement_form_equals_block_form() -> None:
     a = parse(SourceFile("t.gcv", "process P { choose r in R where r > 0: x := r }"))
     b = parse(SourceFile("t.gcv", "process P { choose r in R where r > 0 { x := r } }"))
     assert a == b
+
+
+def test_labels_round_trip() -> None:
+    from gcverify.ir.printer import print_module
+
+    text = "process P {\n    top: loop {\n        mid: x := 1\n    }\n}\ninvariant a: at(P, top) or at(P, mid)\n"
+    m = parse(SourceFile("t.gcv", text))
+    assert parse(SourceFile("t.gcv", print_module(m))) == m
+    [proc, _] = m.decls
+    assert isinstance(proc, s.ProcessDecl)
+    assert isinstance(proc.body[0], s.Labeled) and proc.body[0].label == "top"
