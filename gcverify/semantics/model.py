@@ -39,11 +39,10 @@ class Model:
         # by (pc slot, pc value) -> transition ids that need that program counter
         self.by_pc: dict[tuple[int, int], list[int]] = {}
         self.pc_slots: list[int] = []
-        for proc_index, proc in enumerate(spec.processes):
+        for proc in spec.processes:
             for inst in proc.instances:
                 key = (inst,) if proc.instance is not None else ()
                 self.pc_slots.append(self.layout.slot(proc.pc_var, key))
-            del proc_index
         for a in spec.actions:
             proc = spec.processes[a.process]
             domains = [p.sort.elements() for p in a.params]
