@@ -79,6 +79,7 @@ def explore(model: Model, config: ExploreConfig) -> Search:
     successors = model.successors
     check = model.check
     processed = 0
+    limit = config.max_states
     while frontier and (pending or config.check_deadlock or n_inv == 0):
         nxt: list[tuple[int, State]] = []
         for number, state in frontier:
@@ -101,6 +102,11 @@ def explore(model: Model, config: ExploreConfig) -> Search:
                     if not check(i, tr.post):
                         res.violations[i] = j
                         pending.discard(i)
+                if limit is not None and len(res.parent) >= limit:
+                    res.stop_reason = f"state limit of {limit:,} reached"
+                    break
+            if res.stop_reason:
+                break
             if not moved and config.check_deadlock and res.deadlock is None and not model.terminated(state):
                 res.deadlock = number
             processed += 1
@@ -111,8 +117,6 @@ def explore(model: Model, config: ExploreConfig) -> Search:
                     next_report = now + config.progress_interval
                 if config.max_seconds is not None and now - start > config.max_seconds:
                     res.stop_reason = f"time limit of {config.max_seconds:g} s reached"
-                if config.max_states is not None and len(res.parent) >= config.max_states:
-                    res.stop_reason = f"state limit of {config.max_states:,} reached"
                 if res.stop_reason:
                     break
         if res.stop_reason:

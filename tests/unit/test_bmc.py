@@ -67,3 +67,14 @@ def test_prove_bmc_command() -> None:
         ["check", str(ZOO / "dijkstra_rescan.gcv"), "--engine", "bmc", "--depth", "30", "--solver-timeout", "0.001"],
     )
     assert out.exit_code == ExitCode.UNKNOWN
+
+
+def test_auto_engine_settles_with_bmc_what_a_limit_left_unknown() -> None:
+    # a counter that must climb past 40 before it breaks: the explicit search is stopped after 10
+    # states, and BMC finds the 41-step violation
+    text = "var x: 0..63 = 0\nprocess P { loop { atomic { await x < 63\n x := x + 1 } } }\ninvariant low: x <= 40\n"
+    result = run(text, engine=EngineChoice.AUTO, max_states=10, bmc_depth=45)
+    [low] = result.results
+    assert low.verdict is Verdict.VIOLATED
+    assert low.engine is Engine.BMC
+    assert low.finding is not None and len(low.finding.trace) == 41

@@ -60,6 +60,7 @@ def test_state_limit_gives_unknown_with_what_was_explored() -> None:
     assert check.verdict is Verdict.UNKNOWN
     assert isinstance(check.evidence, Partial)
     assert "state limit" in check.evidence.reason
+    assert result.states == 50  # the limit is honoured exactly
     assert not check.met
     assert run(text).results[0].verdict is Verdict.HOLDS
 
