@@ -235,8 +235,8 @@ class ExprResolver(ResolverBase):
             )
         sort = self.process_sorts.get(name)
         if (sort is None) != (index is None):
-            form = f"{name}[…]" if sort is not None else name
-            raise self.err(Code.ARITY, f"process {name!r} is named as {form} here", e.span)
+            fix = f"name one instance, like {name}[i]" if sort is not None else f"write {name} without an index"
+            raise self.err(Code.ARITY, f"process {name!r} has {'instances' if sort else 'one instance'}: {fix}", e.span)
         inst = None if index is None or sort is None else self.coerce(self.expr(index, sort), sort, index.span)
         return self.process_names.index(name), inst
 
