@@ -23,7 +23,7 @@ from gcverify.symbolic.z3ops import Z3Ops
 State = list[z3.ExprRef]
 
 
-def _sort_bounds(sort: n.Sort) -> tuple[int, int]:
+def sort_bounds(sort: n.Sort) -> tuple[int, int]:
     match sort:
         case n.BoolSort():
             return 0, 1
@@ -54,7 +54,7 @@ def _interval(e: n.Expr, bound: dict[int, tuple[int, int]]) -> tuple[int, int]:
             return min(x0, y0), max(x1, y1)
         case n.Bound(slot=slot) if slot in bound:
             return bound[slot]
-    return _sort_bounds(e.type) if isinstance(e.type, n.IntSort) and e.type.bounded else (0, 1)
+    return sort_bounds(e.type) if isinstance(e.type, n.IntSort) and e.type.bounded else (0, 1)
 
 
 def width_for(spec: n.Spec) -> int:
@@ -63,11 +63,11 @@ def width_for(spec: n.Spec) -> int:
     hi = 1
     for v in spec.vars:
         for s in (*v.keys, v.sort):
-            lo_, hi_ = _sort_bounds(s)
+            lo_, hi_ = sort_bounds(s)
             hi = max(hi, abs(lo_), abs(hi_))
     for a in spec.actions:
         for p in a.params:
-            lo_, hi_ = _sort_bounds(p.sort)
+            lo_, hi_ = sort_bounds(p.sort)
             hi = max(hi, abs(lo_), abs(hi_))
 
     def exprs() -> Iterator[n.Expr]:
@@ -124,7 +124,7 @@ class Encoding:
         out: list[z3.BoolRef] = []
         for v, sort in zip(state, self.slot_sorts, strict=True):
             if not isinstance(sort, n.BoolSort):
-                lo, hi = _sort_bounds(sort)
+                lo, hi = sort_bounds(sort)
                 out.append(z3.And(v >= lo, v <= hi))
         return out
 
@@ -159,7 +159,7 @@ class Encoding:
                 continue
             chosen = sv.selector == a.index
             dom = [
-                z3.And(p >= _sort_bounds(q.sort)[0], p <= _sort_bounds(q.sort)[1])
+                z3.And(p >= sort_bounds(q.sort)[0], p <= sort_bounds(q.sort)[1])
                 for p, q in zip(params, a.params, strict=True)
                 if not isinstance(q.sort, n.BoolSort)
             ]

@@ -12,6 +12,7 @@ implies is proved too (at this size).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import z3
@@ -24,7 +25,7 @@ from gcverify.semantics.model import Model
 from gcverify.semantics.replay import replay
 from gcverify.semantics.state import State, Trace
 from gcverify.symbolic import decode
-from gcverify.symbolic.encode import Encoding, StepVars
+from gcverify.symbolic.encode import Encoding, StepVars, sort_bounds
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,18 @@ def prove_inductive(spec: n.Spec, index: int, k: int = 1, timeout_ms: int | None
     states = [enc.state("b0")]
     steps: list[StepVars] = []
     base.add(*enc.initial(states[0]))
+    if not _holds(model, cand.body, model.initial()):  # depth 0: the initial state, concretely
+        trace = Trace(model.initial(), ())
+        failing = tuple(t for t, e in cand.conjuncts if not _holds(model, e, trace.init))
+        return InductionOutcome(False, Cti(trace, failing, True), (), None, time.monotonic() - start)
     for i in range(k):
+        if i == 0:
+            if k > 1:
+                states.append(enc.state("b1"))
+                steps.append(enc.step_vars("b0"))
+                rel, _ = enc.transition(states[0], states[1], steps[0])
+                base.add(rel, *enc.side())
+            continue
         goal = z3.Not(value(states[i]))
         base.add(*enc.side())
         base.push()
@@ -105,6 +117,13 @@ def prove_inductive(spec: n.Spec, index: int, k: int = 1, timeout_ms: int | None
             base.add(rel, *enc.side())
 
     # inductive step: k states in the candidate, then a transition out of it
+    if k == 1:
+        cti = _one_step(enc, model, value, cand, check)
+        if isinstance(cti, str):
+            return InductionOutcome(False, None, (), cti, time.monotonic() - start)
+        if cti is not None:
+            return InductionOutcome(False, cti, (), None, time.monotonic() - start)
+        return InductionOutcome(True, None, _implied(spec, cand, enc, value, check), None, time.monotonic() - start)
     solver = z3.SolverFor("QF_BV")
     path = [enc.state(f"i{j}") for j in range(k + 1)]
     moves = [enc.step_vars(f"i{j}") for j in range(k)]
@@ -136,12 +155,75 @@ def prove_inductive(spec: n.Spec, index: int, k: int = 1, timeout_ms: int | None
             raise InternalError("the counterexample to induction stays inside the candidate when replayed")
         return InductionOutcome(False, Cti(trace, failing, False), (), None, time.monotonic() - start)
     solver.pop()
-    # inductive: which of the spec's invariants does it imply (in every state of its sorts)?
+    return InductionOutcome(True, None, _implied(spec, cand, enc, value, check), None, time.monotonic() - start)
+
+
+Value = Callable[[list[z3.ExprRef]], z3.BoolRef]
+Check = Callable[[z3.Solver], z3.CheckSatResult]
+
+
+def _implied(spec: n.Spec, cand: n.Inductive, enc: Encoding, value: Value, check: Check) -> tuple[int, ...]:
+    """The spec's invariants the candidate implies in every state of its sorts.  An invariant that
+    is one of the candidate's conjuncts is implied without asking the solver."""
+    cand_parts = {e for _, e in cand.conjuncts}
     implied: list[int] = []
     s = enc.state("imp")
-    for i in range(len(spec.invariants)):
+    for i, inv in enumerate(spec.invariants):
+        if inv.body in cand_parts:
+            implied.append(i)
+            continue
         imp = z3.SolverFor("QF_BV")
         imp.add(*enc.domain(s), value(s), z3.Not(enc.invariant(i, s)), *enc.side())
         if check(imp) == z3.unsat:
             implied.append(i)
-    return InductionOutcome(True, None, tuple(implied), None, time.monotonic() - start)
+    return tuple(implied)
+
+
+def _one_step(enc: Encoding, model: Model, value: Value, cand: n.Inductive, check: Check) -> Cti | str | None:
+    """1-induction one action at a time (smaller queries than one disjunction of all actions): a
+    counterexample to induction, the reason the solver gave up, or None when every step keeps the
+    candidate."""
+    pre, post = enc.state("i0"), enc.state("i1")
+    sv = enc.step_vars("i0")
+    assumptions = [*enc.domain(pre), *enc.domain(post), value(pre)]
+    goal = z3.Not(value(post))
+    shared = enc.side()
+    for action, params in zip(enc.spec.actions, sv.params, strict=True):
+        out = enc.interp.run_action(action.index, pre, params)
+        if out is None:
+            continue
+        fault = enc.ops.or_(*(f.cond for f in out.faults))
+        dom = [
+            z3.And(p >= sort_bounds(q.sort)[0], p <= sort_bounds(q.sort)[1])
+            for p, q in zip(params, action.params, strict=True)
+            if not isinstance(q.sort, n.BoolSort)
+        ]
+        solver = z3.SolverFor("QF_BV")
+        solver.add(
+            *assumptions,
+            *shared,
+            out.enabled,
+            z3.Not(fault),
+            *dom,
+            *enc.equal(post, out.post),
+            sv.selector == action.index,
+            goal,
+            *enc.side(),
+        )
+        answer = check(solver)
+        if answer == z3.unknown:
+            return f"Z3 answered unknown ({solver.reason_unknown()})"
+        if answer == z3.sat:
+            zm = solver.model()
+            first = decode.state(enc, zm, pre)
+            inst = decode.instance(enc, zm, sv)
+            trace = replay(model, first, [inst])
+            if trace.last != decode.state(enc, zm, post):
+                raise InternalError("the counterexample to induction differs when replayed")
+            if not _holds(model, cand.body, first):
+                raise InternalError("the counterexample to induction starts outside the candidate when replayed")
+            failing = tuple(t for t, e in cand.conjuncts if not _holds(model, e, trace.last))
+            if not failing:
+                raise InternalError("the counterexample to induction stays inside the candidate when replayed")
+            return Cti(trace, failing, False)
+    return None
