@@ -85,14 +85,11 @@ def prove_inductive(spec: n.Spec, index: int, k: int = 1, timeout_ms: int | None
         trace = Trace(model.initial(), ())
         failing = tuple(t for t, e in cand.conjuncts if not _holds(model, e, trace.init))
         return InductionOutcome(False, Cti(trace, failing, True), (), None, time.monotonic() - start)
-    for i in range(k):
-        if i == 0:
-            if k > 1:
-                states.append(enc.state("b1"))
-                steps.append(enc.step_vars("b0"))
-                rel, _ = enc.transition(states[0], states[1], steps[0])
-                base.add(rel, *enc.side())
-            continue
+    for i in range(1, k):
+        states.append(enc.state(f"b{i}"))
+        steps.append(enc.step_vars(f"b{i - 1}"))
+        rel, _ = enc.transition(states[i - 1], states[i], steps[i - 1])
+        base.add(rel, *enc.side())
         goal = z3.Not(value(states[i]))
         base.add(*enc.side())
         base.push()
@@ -110,11 +107,6 @@ def prove_inductive(spec: n.Spec, index: int, k: int = 1, timeout_ms: int | None
             return InductionOutcome(
                 False, None, (), f"Z3 answered unknown ({base.reason_unknown()})", time.monotonic() - start
             )
-        if i + 1 < k:
-            states.append(enc.state(f"b{i + 1}"))
-            steps.append(enc.step_vars(f"b{i}"))
-            rel, _ = enc.transition(states[i], states[i + 1], steps[i])
-            base.add(rel, *enc.side())
 
     # inductive step: k states in the candidate, then a transition out of it
     if k == 1:
@@ -142,20 +134,28 @@ def prove_inductive(spec: n.Spec, index: int, k: int = 1, timeout_ms: int | None
             False, None, (), f"Z3 answered unknown ({solver.reason_unknown()})", time.monotonic() - start
         )
     if answer == z3.sat:
-        zm = solver.model()
-        first = decode.state(enc, zm, path[0])
-        trace = replay(model, first, [decode.instance(enc, zm, moves[j]) for j in range(k)])
-        for j, step in enumerate(trace.steps, 1):
-            if step.state != decode.state(enc, zm, path[j]):
-                raise InternalError(f"state {j} of the counterexample to induction differs when replayed")
-        if not all(_holds(model, cand.body, s) for s in [trace.init, *[st.state for st in trace.steps][:-1]]):
-            raise InternalError("the counterexample to induction starts outside the candidate when replayed")
-        failing = tuple(t for t, e in cand.conjuncts if not _holds(model, e, trace.last))
-        if not failing:
-            raise InternalError("the counterexample to induction stays inside the candidate when replayed")
-        return InductionOutcome(False, Cti(trace, failing, False), (), None, time.monotonic() - start)
+        cti = _checked_cti(enc, model, cand, solver.model(), path, moves)
+        return InductionOutcome(False, cti, (), None, time.monotonic() - start)
     solver.pop()
     return InductionOutcome(True, None, _implied(spec, cand, enc, value, check), None, time.monotonic() - start)
+
+
+def _checked_cti(
+    enc: Encoding, model: Model, cand: n.Inductive, zm: z3.ModelRef, path: list[list[z3.ExprRef]], moves: list[StepVars]
+) -> Cti:
+    """Decode a counterexample to induction and replay it concretely: every state must match, all
+    but the last must satisfy the candidate, and the last must not (naming the failing conjuncts)."""
+    first = decode.state(enc, zm, path[0])
+    trace = replay(model, first, [decode.instance(enc, zm, sv) for sv in moves])
+    for j, step in enumerate(trace.steps, 1):
+        if step.state != decode.state(enc, zm, path[j]):
+            raise InternalError(f"state {j} of the counterexample to induction differs when replayed")
+    if not all(_holds(model, cand.body, st) for st in [trace.init, *[x.state for x in trace.steps][:-1]]):
+        raise InternalError("the counterexample to induction starts outside the candidate when replayed")
+    failing = tuple(t for t, e in cand.conjuncts if not _holds(model, e, trace.last))
+    if not failing:
+        raise InternalError("the counterexample to induction stays inside the candidate when replayed")
+    return Cti(trace, failing, False)
 
 
 Value = Callable[[list[z3.ExprRef]], z3.BoolRef]
@@ -214,16 +214,5 @@ def _one_step(enc: Encoding, model: Model, value: Value, cand: n.Inductive, chec
         if answer == z3.unknown:
             return f"Z3 answered unknown ({solver.reason_unknown()})"
         if answer == z3.sat:
-            zm = solver.model()
-            first = decode.state(enc, zm, pre)
-            inst = decode.instance(enc, zm, sv)
-            trace = replay(model, first, [inst])
-            if trace.last != decode.state(enc, zm, post):
-                raise InternalError("the counterexample to induction differs when replayed")
-            if not _holds(model, cand.body, first):
-                raise InternalError("the counterexample to induction starts outside the candidate when replayed")
-            failing = tuple(t for t, e in cand.conjuncts if not _holds(model, e, trace.last))
-            if not failing:
-                raise InternalError("the counterexample to induction stays inside the candidate when replayed")
-            return Cti(trace, failing, False)
+            return _checked_cti(enc, model, cand, solver.model(), [pre, post], [sv])
     return None
