@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from gcverify import __version__
 from gcverify.diagnostics import ExitCode, GcverifyError, InternalError
 from gcverify.dsl.loader import bundled_specs
 from gcverify.explore.search import Progress
+from gcverify.ir import nodes as n
 from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec
 from gcverify.report.json import render_json
 from gcverify.report.text import render_trace
@@ -33,7 +34,9 @@ from gcverify.results import (
     ExhaustiveSearch,
     FindingKind,
     Inductive,
+    Lemma,
     Partial,
+    Refuted,
     SolverUnknown,
     SpecResult,
     Verdict,
@@ -192,7 +195,11 @@ def _run(
         view = _ProgressView(err, display)
         try:
             spec = load_spec(path, overrides, display)
-            result = check_spec(spec, replace(config, progress=view))
+
+            def reload(extra: Mapping[str, str], path: Path = path, display: str = display) -> n.Spec:
+                return load_spec(path, {**overrides, **extra}, display)
+
+            result = check_spec(spec, replace(config, progress=view), reload)
         except GcverifyError as e:
             view.close()
             for d in e.diagnostics:
@@ -221,7 +228,7 @@ def _run(
         out.print(_table(results), width=max(out.width, 132))
         for r in results:
             for c in r.results:
-                if isinstance(c.evidence, (Partial, SolverUnknown, Inductive)):
+                if isinstance(c.evidence, (Partial, SolverUnknown, Inductive, Lemma, Refuted)):
                     out.print(f"{r.name}: {c.property}: {c.evidence.describe()}", markup=False)
         for r in results:
             if any(isinstance(c.evidence, ExhaustiveSearch) for c in r.results):
@@ -324,6 +331,18 @@ def check(
 )
 @click.option("--induction", is_flag=True, help="Prove the spec's `inductive` candidates by k-induction.")
 @click.option("--k", "k", type=click.IntRange(min=1), default=1, show_default=True, help="k of k-induction.")
+@click.option(
+    "--all-sizes",
+    is_flag=True,
+    help="With --induction: prove for heaps of every size (Object uninterpreted; first-order properties only).",
+)
+@click.option(
+    "--lemma",
+    is_flag=True,
+    help="Write-barrier soundness for every heap size: one atomic run of --proc keeps --property from any state.",
+)
+@click.option("--proc", default="store", show_default=True, help="The procedure of --lemma.")
+@click.option("--property", "prop", default="strong_tricolor", show_default=True, help="The property of --lemma.")
 def prove(
     spec: str,
     sets: tuple[str, ...],
@@ -333,13 +352,28 @@ def prove(
     bmc_depth: int | None,
     induction: bool,
     k: int,
+    all_sizes: bool,
+    lemma: bool,
+    proc: str,
+    prop: str,
 ) -> None:
     """Check one spec with the symbolic (Z3) engine."""
-    if (bmc_depth is None) == (not induction):
-        raise click.UsageError("say what to prove: either --bmc K or --induction [--k K]")
+    if sum((bmc_depth is not None, induction, lemma)) != 1:
+        raise click.UsageError("say what to prove: one of --bmc K, --induction [--k K] [--all-sizes], or --lemma")
+    if all_sizes and not induction:
+        raise click.UsageError("--all-sizes goes with --induction (--lemma is always for every size)")
+    if all_sizes and k != 1:
+        raise click.UsageError("--all-sizes proves 1-induction only; leave out --k")
     overrides = _parse_sets(sets)
-    engine = EngineChoice.INDUCTION if induction else EngineChoice.BMC
+    engine = EngineChoice.INDUCTION if induction else EngineChoice.LEMMA if lemma else EngineChoice.BMC
     config = CheckConfig(
-        overrides=overrides, engine=engine, bmc_depth=bmc_depth or 0, induction_k=k, solver_timeout=solver_timeout
+        overrides=overrides,
+        engine=engine,
+        bmc_depth=bmc_depth or 0,
+        induction_k=k,
+        all_sizes=all_sizes,
+        lemma_proc=proc,
+        lemma_property=prop,
+        solver_timeout=solver_timeout,
     )
     sys.exit(int(_run([(Path(spec), spec)], overrides, config, json_out, traces)))

@@ -56,6 +56,8 @@ class Code(enum.Enum):
     BAD_RANGE = ("GCV306", "an empty or inverted range, or a value outside its range")
     NO_PROCESS = ("GCV307", "a spec with nothing to run")
     NO_INDUCTIVE = ("GCV308", "proof by induction asked of a spec with no 'inductive' candidate")
+    NOT_FIRST_ORDER = ("GCV309", "a proof for every heap size asked of something it cannot express")
+    NO_LEMMA = ("GCV310", "a write-barrier lemma asked of a spec without the procedure or property it needs")
     # GCV4xx: configuration, bounds, CLI, I/O
     BAD_SET = ("GCV401", "a --set option that does not name a constant or gives a bad value")
     IO = ("GCV402", "a file that cannot be read")

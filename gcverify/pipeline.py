@@ -29,8 +29,10 @@ from gcverify.results import (
     FindingKind,
     Found,
     Inductive,
+    Lemma,
     NotInductive,
     Partial,
+    Refuted,
     SolverUnknown,
     SpecResult,
     Verdict,
@@ -46,6 +48,7 @@ class EngineChoice(enum.Enum):
     BMC = "bmc"  # bounded model checking with Z3, to depth `bmc_depth`
     AUTO = "auto"  # explicit search; properties it leaves unknown are tried with BMC
     INDUCTION = "induction"  # k-induction of the spec's `inductive` candidates, with Z3
+    LEMMA = "lemma"  # one atomic run of a procedure keeps a property, for heaps of every size
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,6 +60,9 @@ class CheckConfig:
     check_deadlock: bool = False
     bmc_depth: int = 20
     induction_k: int = 1
+    all_sizes: bool = False  # induction with Object uninterpreted: for heaps of every size
+    lemma_proc: str = "store"
+    lemma_property: str = "strong_tricolor"
     solver_timeout: float | None = None
     progress: Callable[[Progress], None] | None = None
 
@@ -67,11 +73,18 @@ def load_spec(path: Path, overrides: Mapping[str, str] | None = None, display: s
     return lower(resolve(program.modules, program.files, overrides or {}))
 
 
-def check_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
+Reload = Callable[[Mapping[str, str]], n.Spec]
+
+
+def check_spec(spec: n.Spec, config: CheckConfig, reload: Reload | None = None) -> SpecResult:
+    """`reload(overrides)`: the same spec file with more constants overridden; the proofs for every
+    size need it to show a counterexample at the size it has."""
     if config.engine is EngineChoice.BMC:
         return bmc_spec(spec, config)
     if config.engine is EngineChoice.INDUCTION:
-        return induction_spec(spec, config)
+        return induction_spec(spec, config, _resizer(spec, reload) if config.all_sizes else None)
+    if config.engine is EngineChoice.LEMMA:
+        return lemma_result(spec, config, _resizer(spec, reload))
     model = Model(spec)
     search = explore(
         model,
@@ -149,10 +162,53 @@ def bmc_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
     )
 
 
-def induction_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
+def _resizer(spec: n.Spec, reload: Reload | None) -> Callable[[int], n.Spec]:
+    """The spec with `k` objects (its heap's Object sort resized through the constant that sizes it)."""
+    heap = spec.heap
+    const = dict(spec.sizes).get(heap.objects.name) if heap is not None else None
+    if reload is None or const is None:
+        raise GcverifyError(
+            [
+                Diagnostic(
+                    code=Code.NOT_FIRST_ORDER,
+                    message=f"spec {spec.name!r}: the number of objects is not a constant "
+                    "('scalarset Object of NAME'), so a counterexample cannot be shown at its own size",
+                )
+            ]
+        )
+    return lambda k: reload({const: str(k)})
+
+
+def lemma_result(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec]) -> SpecResult:
+    """The write-barrier lemma (symbolic/lemma.py) as one result."""
+    from gcverify.symbolic.lemma import prove_lemma
+
+    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
+    proc, prop = config.lemma_proc, config.lemma_property
+    got = prove_lemma(spec, resize, proc, prop, timeout)
+    name = f"{proc} keeps {prop}"
+    evidence: Evidence
+    finding = None
+    if got.proved:
+        verdict, evidence = Verdict.HOLDS, Lemma(proc)
+    elif got.trace is not None:
+        heap = got.spec.heap
+        verdict, evidence = Verdict.VIOLATED, Refuted(proc, heap.objects.size if heap else 0)
+        message = f"the step faults ({got.fault})" if got.fault else f"fails: {prop}"
+        finding = Finding(
+            kind=FindingKind.LEMMA, trace=got.trace, message=message, span=got.spec.actions[0].span, spec=got.spec
+        )
+    else:
+        verdict, evidence = Verdict.UNKNOWN, SolverUnknown(1, got.unknown or "the solver gave up")
+    result = _result(name, verdict, evidence, None, finding, Engine.LEMMA, 0, 1, got.seconds, got.spec.actions[0].span)
+    return SpecResult(spec=spec, results=(result,), states=0, depth=1, seconds=got.seconds, complete=True)
+
+
+def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec] | None = None) -> SpecResult:
     """Each `inductive` candidate: proved k-inductive (and with it every invariant it implies), or a
-    counterexample to induction.  Invariants no inductive candidate implies stay unknown."""
-    from gcverify.symbolic.induction import prove_inductive
+    counterexample to induction.  Invariants no inductive candidate implies stay unknown.  With
+    `resize`, for heaps of every size (1-induction; counterexamples shown at their own size)."""
+    from gcverify.symbolic.induction import prove_inductive, prove_inductive_all_sizes
 
     if not spec.inductives:
         raise GcverifyError(
@@ -171,18 +227,23 @@ def induction_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
     proved: dict[int, str] = {}
     total = 0.0
     for index, cand in enumerate(spec.inductives):
-        got = prove_inductive(spec, index, k, timeout)
+        if resize is not None:
+            got = prove_inductive_all_sizes(spec, index, resize, timeout)
+        else:
+            got = prove_inductive(spec, index, k, timeout)
         total += got.seconds
         evidence: Evidence
         finding = None
         if got.inductive:
-            verdict, evidence = Verdict.HOLDS, Inductive(k, cand.name)
+            verdict, evidence = Verdict.HOLDS, Inductive(k, cand.name, resize is not None)
             for i in got.implied:
                 proved.setdefault(i, cand.name)
         elif got.cti is not None:
             failing = ", ".join(got.cti.failing)
             kind = FindingKind.INVARIANT if got.cti.base else FindingKind.CTI
-            finding = Finding(kind=kind, trace=got.cti.trace, message=f"fails: {failing}", span=cand.span)
+            finding = Finding(
+                kind=kind, trace=got.cti.trace, message=f"fails: {failing}", span=cand.span, spec=got.cti.spec
+            )
             if got.cti.base:
                 verdict, evidence = Verdict.VIOLATED, Found(0, len(got.cti.trace))
             else:
@@ -192,7 +253,7 @@ def induction_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
         out.append(_result(cand.name, verdict, evidence, None, finding, Engine.INDUCTION, 0, k, got.seconds, cand.span))
     for i, inv in enumerate(spec.invariants):
         if i in proved:
-            verdict, evidence = Verdict.HOLDS, Inductive(k, proved[i])
+            verdict, evidence = Verdict.HOLDS, Inductive(k, proved[i], resize is not None)
         else:
             verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, "no proved inductive candidate implies it")
         out.append(

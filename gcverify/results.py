@@ -27,6 +27,7 @@ class Engine(enum.Enum):
     EXPLICIT = "explicit"
     BMC = "bmc"
     INDUCTION = "induction"
+    LEMMA = "lemma"
 
 
 class FindingKind(enum.Enum):
@@ -34,6 +35,7 @@ class FindingKind(enum.Enum):
     FAULT = "fault"
     DEADLOCK = "deadlock"
     CTI = "cti"
+    LEMMA = "lemma"  # one step of a procedure, from a state in the property to one outside it
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,20 +130,59 @@ class SolverUnknown:
 
 @dataclass(frozen=True, slots=True)
 class Inductive:
-    """Proved by k-induction with the candidate `by` (its base case included), at this instance's sizes."""
+    """Proved by k-induction with the candidate `by` (its base case included), at this instance's
+    sizes, or (`every_size`) with `Object` uninterpreted: for heaps of every size."""
 
     k: int
     by: str
+    every_size: bool = False
 
     def describe(self) -> str:
-        return f"holds in every reachable state: {self.by} implies it and is {self.k}-inductive at these sizes"
+        scope = "for heaps of every size" if self.every_size else "at these sizes"
+        return f"holds in every reachable state: {self.by} implies it and is {self.k}-inductive {scope}"
 
     @property
     def kind(self) -> str:
-        return "inductive"
+        return "inductive-every-size" if self.every_size else "inductive"
 
     def short(self) -> str:
-        return f"{self.k}-inductive"
+        return f"{self.k}-inductive, every size" if self.every_size else f"{self.k}-inductive"
+
+
+@dataclass(frozen=True, slots=True)
+class Lemma:
+    """One step of procedure `proc` keeps the property from every state that satisfies it, for heaps
+    of every size (proved with `Object` uninterpreted)."""
+
+    proc: str
+
+    def describe(self) -> str:
+        return f"proved for heaps of every size: one step of {self.proc} from any state satisfying it keeps it"
+
+    @property
+    def kind(self) -> str:
+        return "lemma-every-size"
+
+    def short(self) -> str:
+        return "lemma, every size"
+
+
+@dataclass(frozen=True, slots=True)
+class Refuted:
+    """A counterexample to the lemma: a heap of `objects` objects (the fewest there are)."""
+
+    proc: str
+    objects: int
+
+    def describe(self) -> str:
+        return f"refuted: one step of {self.proc} leaves it, on a heap of {self.objects} objects (the fewest possible)"
+
+    @property
+    def kind(self) -> str:
+        return "lemma-refuted"
+
+    def short(self) -> str:
+        return f"refuted, {self.objects} objects"
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +202,9 @@ class NotInductive:
         return f"not {self.k}-inductive"
 
 
-Evidence = ExhaustiveSearch | Partial | Found | BoundedDepth | SolverUnknown | Inductive | NotInductive
+Evidence = (
+    ExhaustiveSearch | Partial | Found | BoundedDepth | SolverUnknown | Inductive | NotInductive | Lemma | Refuted
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -170,6 +213,7 @@ class Finding:
     trace: Trace
     message: str
     span: Span | None = None
+    spec: n.Spec | None = None  # the spec the trace is of, when not the result's (another size)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

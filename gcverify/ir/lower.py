@@ -705,8 +705,42 @@ class Lowerer:
 
         return rewrite(e, one)
 
+    def atomic_proc(self, proc: c.ProcDef, processes: list[n.Process]) -> n.AtomicProc:
+        """The procedure's whole body as one action with its parameters as the action's (see
+        `n.AtomicProc`); a body that cannot run in one step (a loop) gives the reason instead."""
+        params: list[n.ActionParam] = []
+        for p in proc.params:
+            q = p.sort
+            if isinstance(q, n.IntSort) and not q.bounded:
+                return n.AtomicProc(
+                    name=proc.name, action=None, problem=f"parameter {p.name!r} is unbounded", span=proc.span
+                )
+            params.append(n.ActionParam(name=p.name, sort=q))
+        env: dict[int, n.Expr] = {p.id: n.Param(i, p.sort) for i, p in enumerate(proc.params)}
+        self.inst = None
+        try:
+            body = self.atomic(proc.body, env, params, ())
+        except GcverifyError as e:
+            return n.AtomicProc(name=proc.name, action=None, problem=e.diagnostics[0].message, span=proc.span)
+        owner = next(
+            (i for i, p in enumerate(processes) if params and p.instance is not None and p.instance == params[0].sort),
+            -1,
+        )
+        action = n.Action(
+            index=0,
+            process=owner,
+            label=proc.name,
+            params=tuple(params),
+            from_pc=-1,
+            to_pc=-1,
+            body=tuple(body),
+            span=proc.span,
+        )
+        return n.AtomicProc(name=proc.name, action=action, problem=None, span=proc.span)
+
     def run(self) -> n.Spec:
         processes = [self.lower_process(i, p) for i, p in enumerate(self.r.processes)]
+        procs = tuple(self.atomic_proc(p, processes) for p in self.r.procs)
         refs = functools.partial(self.control_refs, processes)
         invariants = tuple(replace(i, body=refs(i.body)) for i in self.r.invariants)
         inductives = tuple(replace(d, conjuncts=tuple((t, refs(e)) for t, e in d.conjuncts)) for d in self.r.inductives)
@@ -736,6 +770,8 @@ class Lowerer:
             heap=self.r.heap,
             symmetric=self.r.symmetric,
             inductives=inductives,
+            procs=procs,
+            sizes=self.r.sizes,
         )
 
 

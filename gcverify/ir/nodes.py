@@ -464,6 +464,19 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AtomicProc:
+    """A procedure made into one atomic action of its own (for the write-barrier lemma): `action`
+    runs its whole body in one step from any state, or is None and `problem` says why it cannot.
+    The action belongs to no process's control flow: its `process` is only the one whose instance
+    sort its first parameter has (for display), and `from_pc`/`to_pc` are -1."""
+
+    name: str
+    action: Action | None
+    problem: str | None
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Process:
     name: str
     instance: ScalarsetSort | EnumSort | IntSort | None
@@ -536,3 +549,5 @@ class Spec:
     heap: Heap | None
     symmetric: tuple[ScalarsetSort, ...]
     inductives: tuple[Inductive, ...] = ()
+    procs: tuple[AtomicProc, ...] = ()
+    sizes: tuple[tuple[str, str], ...] = ()  # scalarset -> the constant that is its size (to resize it)

@@ -48,6 +48,7 @@ class Resolved:
     next_slot: int
     next_sym: int
     inductives: tuple[n.Inductive, ...] = ()
+    sizes: tuple[tuple[str, str], ...] = ()  # scalarset -> the constant that is its size
 
 
 class Resolver(StmtResolver):
@@ -177,6 +178,7 @@ class Resolver(StmtResolver):
             symmetric=symmetric,
             next_slot=self.next_slot,
             next_sym=self.next_sym,
+            sizes=tuple(self.size_consts.items()),
         )
 
     # ------------------------------------------------------------ constants and sorts
@@ -235,6 +237,8 @@ class Resolver(StmtResolver):
 
     def scalarset(self, d: s.ScalarsetDecl) -> None:
         size = self.cint(d.size)
+        if isinstance(d.size, s.Name):
+            self.size_consts[d.name] = d.size.name
         if size < 1:
             raise self.err(Code.BAD_RANGE, f"scalarset {d.name!r} needs at least one element, not {size}", d.span)
         self.declare(d.name, n.ScalarsetSort(d.name, size, d.name[0].lower()), d.span)

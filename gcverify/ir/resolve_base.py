@@ -64,6 +64,7 @@ class Scope:
 
 class ResolverBase:
     def __init__(self, modules: Sequence[s.Module], files: Sequence[str], overrides: Mapping[str, str]) -> None:
+        self.size_consts: dict[str, str] = {}  # scalarset -> the constant that is its size
         self.modules = modules
         self.files = files
         self.overrides = dict(overrides)

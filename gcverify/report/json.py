@@ -28,7 +28,7 @@ def _evidence(c: CheckResult) -> dict[str, Any]:
 def _trace(r: SpecResult, c: CheckResult) -> dict[str, Any] | None:
     if c.finding is None:
         return None
-    spec = r.spec
+    spec = c.finding.spec or r.spec
     layout = Layout(spec)
     steps = []
     prev = c.finding.trace.init
@@ -52,6 +52,7 @@ def _trace(r: SpecResult, c: CheckResult) -> dict[str, Any] | None:
         "message": c.finding.message,
         "length": len(c.finding.trace),
         "initial_heap": heap_line(spec, layout, c.finding.trace.init),
+        "constants": dict(spec.consts),
         "steps": steps,
         "location": str(c.finding.span) if c.finding.span else None,
     }

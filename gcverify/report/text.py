@@ -17,8 +17,10 @@ from gcverify.semantics.state import ActionInstance
 def instance_text(spec: n.Spec, inst: ActionInstance) -> tuple[str, str]:
     """('Mutator[m1]', 'r=0 s=1 f=next') for an action instance."""
     action = spec.actions[inst.action]
-    proc = spec.processes[action.process]
     params = list(zip(action.params, inst.args, strict=True))
+    if action.process < 0:  # a procedure run on its own (the lemma): no process instance
+        return "", " ".join(f"{p.name}={p.sort.show(v)}" for p, v in params)
+    proc = spec.processes[action.process]
     who = proc.name
     if proc.instance is not None:
         who = f"{proc.name}[{proc.instance.show(inst.args[0])}]"
@@ -28,20 +30,29 @@ def instance_text(spec: n.Spec, inst: ActionInstance) -> tuple[str, str]:
 
 
 def render_trace(result: SpecResult, check: CheckResult) -> str:
-    spec = result.spec
     finding = check.finding
     assert finding is not None
+    spec = finding.spec or result.spec
     layout = Layout(spec)
     trace = finding.trace
+    resized = ""
+    if finding.spec is not None and spec.heap is not None:
+        resized = f" with {spec.heap.objects.size} objects"
     if finding.kind is FindingKind.CTI:
-        lines = [f"Counterexample to induction for {check.property} in {spec.name} ({len(trace)} step):"]
+        lines = [f"Counterexample to induction for {check.property} in {spec.name}{resized} ({len(trace)} step):"]
         first = f"a state satisfying {check.property} (not necessarily reachable)"
+    elif finding.kind is FindingKind.LEMMA:
+        prop = spec.invariants[0].name
+        lines = [
+            f"Counterexample to the lemma '{check.property}' in {spec.name}: a heap{resized}, the fewest there are:"
+        ]
+        first = f"a state satisfying {prop} (any state, not necessarily reachable)"
     else:
         lines = [f"Counterexample for {check.property} in {spec.name} ({len(trace)} steps, shortest):"]
         first = "initial state"
     heap = heap_line(spec, layout, trace.init)
     lines.append(f"  0. {first}")
-    if finding.kind is FindingKind.CTI:
+    if finding.kind in (FindingKind.CTI, FindingKind.LEMMA):
         lines.append("       " + "; ".join(_values(spec, layout, trace.init)))
     if heap:
         lines.append(f"       heap: {heap}")
@@ -75,6 +86,8 @@ def _verdict_line(check: CheckResult) -> str:
         return f"  ✗ the last step faults: {finding.message}{where}"
     if finding.kind is FindingKind.CTI:
         return f"  ✗ the step leaves {check.property}: {finding.message}"
+    if finding.kind is FindingKind.LEMMA:
+        return f"  ✗ the step breaks the lemma: {finding.message}"
     if finding.kind is FindingKind.DEADLOCK:
         return "  ✗ deadlock: no process can take a step"
     where = f" (declared at {check.span})" if check.span else ""

@@ -20,11 +20,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Generic
+from typing import Generic, cast
 
 from gcverify.ir import nodes as n
 from gcverify.semantics.layout import Layout
-from gcverify.semantics.ops import Ops, V
+from gcverify.semantics.ops import NotFirstOrder, Ops, TableOps, V
 from gcverify.source import Span
 
 
@@ -53,6 +53,7 @@ class Frame(Generic[V]):
     faults: list[Fault[V]] = field(default_factory=list)
     version: int = 0
     reach_cache: tuple[int, list[V]] | None = None
+    property: bool = False  # evaluating a property (where a fault makes it false), not a step
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,8 @@ class Compiler(Generic[V]):
         self.false = ops.lit(0, n.BOOL)
         self.defs: dict[int, Fn[V]] = {}
         self.def_bodies = [d.body for d in spec.defs]
+        # over an unbounded sort (proofs for every heap size) the ops also provide tables and quantifiers
+        self.tables: TableOps[V] | None = cast(TableOps[V], ops) if layout.unbounded is not None else None
 
     # ------------------------------------------------------------ guards and faults
 
@@ -224,6 +227,8 @@ class Compiler(Generic[V]):
     def quant(self, e: n.Quant) -> Fn[V]:
         ops = self.ops
         body = self.expr(e.body)
+        if self.tables is not None and self.layout.is_unbounded(e.sort):
+            return self.quant_unbounded(e, body, self.tables)
         values = [ops.lit(v, e.sort) for v in e.sort.elements()]
         slot = e.slot
         parts: list[Fn[V]] = []
@@ -236,11 +241,42 @@ class Compiler(Generic[V]):
             parts.append(part)
         return self.conj(parts, negate=e.kind is n.QuantKind.EXISTS)
 
+    def quant_unbounded(self, e: n.Quant, body: Fn[V], tables: TableOps[V]) -> Fn[V]:
+        """A quantifier over every element of an unbounded sort.  Where its body may fault, the
+        result must not depend on which element is tried first (an order the elements do not
+        have): so only a `forall` in a property, which is false when some element is false or
+        faults, whatever the order; the faults become one, for some element."""
+        assert isinstance(e.sort, n.ScalarsetSort)
+        slot, sort, ops = e.slot, e.sort, self.ops
+
+        def run(f: Frame[V]) -> V:
+            before = len(f.faults)
+            x = tables.bound(sort)
+            f.bound[slot] = x
+            try:
+                value = tables.quantify(e.kind, x, body(f))
+            except Stop:
+                value = None
+            faults = f.faults[before:]
+            if not faults and value is not None:
+                return value
+            if value is None or e.kind is not n.QuantKind.FORALL or not f.property:
+                raise NotFirstOrder(
+                    f"the body of '{e.kind.value} {e.name} in {sort.name}' may fault (e.g. dereference nil) "
+                    "where which object is tried first decides the outcome"
+                )
+            del f.faults[before:]
+            some = tables.quantify(n.QuantKind.EXISTS, x, ops.or_(*(q.cond for q in faults)))
+            f.faults.append(Fault(some, faults[0].kind, faults[0].span))
+            return value
+
+        return run
+
     def unwrap(self, fa: Fn[V], sort: n.Sort, span: Span | None) -> Fn[V]:
         ops = self.ops
         assert isinstance(sort, n.ScalarsetSort)
         nil = ops.lit(sort.size, n.OptionSort(sort))
-        zero = ops.lit(0, sort)
+        zero: V | None = None if self.layout.is_unbounded(sort) else ops.lit(0, sort)
 
         def run(f: Frame[V]) -> V:
             v = fa(f)
@@ -249,7 +285,8 @@ class Compiler(Generic[V]):
                 return v
             is_nil = ops.eq(v, nil)
             self.fault(f, is_nil, n.FaultKind.NIL_DEREF, span)
-            return ops.ite(is_nil, zero, v)
+            # after a fault the value only has to be of the sort (nil is one, for every size)
+            return v if zero is None else ops.ite(is_nil, zero, v)
 
         return run
 
@@ -273,7 +310,12 @@ class Compiler(Generic[V]):
 
         return run
 
+    def not_first_order(self, what: str) -> None:
+        if self.tables is not None:
+            raise NotFirstOrder(f"{what} is not first order (it needs the transitive closure of the heap)")
+
     def reachable(self, fa: Fn[V]) -> Fn[V]:
+        self.not_first_order("reachable(…)")
         ops = self.ops
         heap = self.spec.heap
         assert heap is not None
@@ -298,6 +340,7 @@ class Compiler(Generic[V]):
         return run
 
     def reach_from(self, e: n.ReachFrom) -> Fn[V]:
+        self.not_first_order("reach(…)")
         ops = self.ops
         heap = self.spec.heap
         assert heap is not None
@@ -362,7 +405,7 @@ class Compiler(Generic[V]):
         concretely), else the candidate slots with the condition under which each is meant."""
         ops = self.ops
         vl = self.layout.vars[var]
-        keys = self.spec.vars[var].keys
+        keys = [k for i, k in enumerate(self.spec.vars[var].keys) if i not in vl.tables]
         fns = [self.expr(i) for i in indices]
         dims = list(zip(vl.los, vl.sizes, vl.strides, strict=True))
         key_lits = [[ops.lit(v, k) for v in k.elements()] for k in keys]
@@ -408,8 +451,38 @@ class Compiler(Generic[V]):
 
         return run
 
+    def split(
+        self, var: int, indices: Sequence[n.Expr]
+    ) -> tuple[Callable[[Frame[V]], int | list[tuple[V, int]]], list[Fn[V]]]:
+        """For a variable held in tables: where its table is (from the finite keys), and the keys
+        into the table."""
+        vl = self.layout.vars[var]
+        finite = [e for i, e in enumerate(indices) if i not in vl.tables]
+        keys = [self.expr(e) for i, e in enumerate(indices) if i in vl.tables]
+        off = vl.offset
+        locate = self.offsets(var, finite, None) if finite else (lambda f: off)
+        return locate, keys
+
+    def read_table(self, e: n.Read, tables: TableOps[V]) -> Fn[V]:
+        ops = self.ops
+        locate, keyfns = self.split(e.var, e.indices)
+
+        def run(f: Frame[V]) -> V:
+            cands = locate(f)
+            keys = [k(f) for k in keyfns]
+            if isinstance(cands, int):
+                return tables.select(f.state[cands], keys)
+            value = tables.select(f.state[cands[-1][1]], keys)
+            for c, off in reversed(cands[:-1]):
+                value = ops.ite(c, tables.select(f.state[off], keys), value)
+            return value
+
+        return run
+
     def read(self, e: n.Read) -> Fn[V]:
         vl = self.layout.vars[e.var]
+        if vl.tables and self.tables is not None:
+            return self.read_table(e, self.tables)
         if not e.indices:
             off = vl.offset
             return lambda f: f.state[off]
@@ -475,6 +548,8 @@ class Compiler(Generic[V]):
                     self.fault(f, bad, n.FaultKind.OUT_OF_RANGE, st.span)
                     return ops.ite(bad, lo, v)
 
+        if self.layout.vars[st.var].tables and self.tables is not None:
+            return self.assign_table(st, fv, check, self.tables)
         if not st.indices:
             off = self.layout.vars[st.var].offset
 
@@ -504,6 +579,27 @@ class Compiler(Generic[V]):
 
         return assign_map
 
+    def assign_table(
+        self, st: n.Assign, fv: Fn[V], check: Callable[[Frame[V], V], V] | None, tables: TableOps[V]
+    ) -> Run[V]:
+        ops = self.ops
+        locate, keyfns = self.split(st.var, st.indices)
+
+        def run(f: Frame[V]) -> None:
+            cands = locate(f)
+            keys = [k(f) for k in keyfns]
+            v = fv(f)
+            if check is not None:
+                v = check(f, v)
+            if isinstance(cands, int):
+                f.state[cands] = tables.update(f.state[cands], keys, v)
+            else:
+                for c, off in cands:
+                    f.state[off] = ops.ite(c, tables.update(f.state[off], keys, v), f.state[off])
+            f.version += 1
+
+        return run
+
     def if_(self, fc: Fn[V], then: Run[V], else_: Run[V]) -> Run[V]:
         ops = self.ops
 
@@ -530,22 +626,29 @@ class Compiler(Generic[V]):
         return run
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledAction(Generic[V]):
-    action: n.Action
-    run: Run[V]
-
-
 class Interpreter(Generic[V]):
-    """A model's actions and invariants, staged once for one `Ops`."""
+    """A model's actions and invariants, each staged for one `Ops` on first use (so that a proof
+    over every size learns which action or property it cannot express, see `NotFirstOrder`)."""
 
     def __init__(self, spec: n.Spec, ops: Ops[V], layout: Layout | None = None) -> None:
         self.spec = spec
         self.ops = ops
         self.layout = layout or Layout(spec)
         self.compiler = Compiler(spec, self.layout, ops)
-        self.actions = [CompiledAction(a, self.compiler.block(a.body)) for a in spec.actions]
-        self.invariants = [self.compiler.expr(i.body) for i in spec.invariants]
+        self._actions: list[Run[V] | None] = [None] * len(spec.actions)
+        self._invariants: list[Fn[V] | None] = [None] * len(spec.invariants)
+
+    def action(self, index: int) -> Run[V]:
+        run = self._actions[index]
+        if run is None:
+            run = self._actions[index] = self.compiler.block(self.spec.actions[index].body)
+        return run
+
+    def invariant(self, index: int) -> Fn[V]:
+        fn = self._invariants[index]
+        if fn is None:
+            fn = self._invariants[index] = self.compiler.expr(self.spec.invariants[index].body)
+        return fn
 
     def frame(self, state: Sequence[V], args: Sequence[V]) -> Frame[V]:
         t = self.compiler.true
@@ -553,9 +656,10 @@ class Interpreter(Generic[V]):
 
     def run_action(self, index: int, state: Sequence[V], args: Sequence[V]) -> Outcome[V] | None:
         """The outcome of action `index` with `args` from `state`; None when a guard is certainly false."""
+        run = self.action(index)
         f = self.frame(state, args)
         try:
-            self.actions[index].run(f)
+            run(f)
         except Disabled:
             return None
         except Stop:
@@ -563,9 +667,11 @@ class Interpreter(Generic[V]):
         return Outcome(f.enabled, tuple(f.faults), tuple(f.state))
 
     def eval_invariant(self, index: int, state: Sequence[V]) -> tuple[V, tuple[Fault[V], ...]]:
+        fn = self.invariant(index)
         f = self.frame(state, ())
+        f.property = True
         try:
-            value = self.invariants[index](f)
+            value = fn(f)
         except Stop:
             value = self.compiler.false
         return value, tuple(f.faults)

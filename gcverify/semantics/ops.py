@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from gcverify.ir.nodes import Sort
+from gcverify.ir.nodes import QuantKind, ScalarsetSort, Sort
 
 V = TypeVar("V")
 
@@ -49,3 +49,25 @@ class Ops(Protocol[V]):
         """For each object 0..size-1, whether it is reachable from one of `roots` (object-or-nil
         values, nil being `size`) following `succ[o]` (the values of o's pointer fields)."""
         ...
+
+
+class NotFirstOrder(Exception):
+    """What a proof for every size cannot express (reachability, a loop over objects, ...).  The
+    engine that asked re-raises it as a diagnostic at the property or step concerned."""
+
+
+class TableOps(Ops[V], Protocol):
+    """The extra operations of execution over an unbounded sort (every heap size): tables indexed
+    by its elements (Z3 arrays) and quantifiers over it.  Only symbolic `Ops` provide them."""
+
+    def bound(self, sort: ScalarsetSort) -> V:
+        """A fresh variable to quantify over `sort` with."""
+        ...
+
+    def quantify(self, kind: QuantKind, x: V, body: V) -> V:
+        """forall/exists x (not nil): body."""
+        ...
+
+    def select(self, table: V, keys: Sequence[V]) -> V: ...
+
+    def update(self, table: V, keys: Sequence[V], value: V) -> V: ...

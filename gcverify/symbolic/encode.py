@@ -5,6 +5,11 @@ slot, the initial-state constraint, the transition relation built by running the
 with `Z3Ops` on symbolic states, and invariant values).  Every action is a disjunct selected by a
 per-step selector variable, with its parameters as fresh, domain-constrained variables, so a Z3
 model decodes into the explorer's own `ActionInstance`s (decode.py).
+
+`Encoding(spec, all_sizes=True)` encodes the same actions for heaps of every size: the heap's
+`Object` sort becomes uninterpreted (`UnboundedZ3Ops`), variables keyed by it become arrays, and
+whatever cannot be said that way (reachability, loops over objects) is refused with its location
+(`Unsupported`), never approximated.
 """
 
 from __future__ import annotations
@@ -14,11 +19,14 @@ from dataclasses import dataclass
 
 import z3
 
+from gcverify.diagnostics import Code, Diagnostic, GcverifyError
 from gcverify.ir import nodes as n
 from gcverify.ir.walk import children, stmt_children, stmt_exprs
-from gcverify.semantics.interp import Interpreter
+from gcverify.semantics.interp import Interpreter, Outcome
 from gcverify.semantics.layout import Layout
-from gcverify.symbolic.z3ops import Z3Ops
+from gcverify.semantics.ops import NotFirstOrder
+from gcverify.source import Span
+from gcverify.symbolic.z3ops import UnboundedZ3Ops, Z3Ops
 
 State = list[z3.ExprRef]
 
@@ -90,6 +98,25 @@ def width_for(spec: n.Spec) -> int:
     return max(hi.bit_length() + 2, 3)
 
 
+def unsupported(what: str, span: Span | None, err: NotFirstOrder) -> GcverifyError:
+    return GcverifyError(
+        [
+            Diagnostic(
+                code=Code.NOT_FIRST_ORDER,
+                span=span,
+                message=f"{what} cannot be checked for every heap size: {err}",
+                hint="prove it at fixed sizes instead (without --all-sizes), where every property can be encoded",
+            )
+        ]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    sort: n.Sort  # of the values
+    tables: int  # 0: one value; k: a table over k keys of the unbounded sort
+
+
 @dataclass(frozen=True, slots=True)
 class StepVars:
     selector: z3.BitVecRef
@@ -97,43 +124,95 @@ class StepVars:
 
 
 class Encoding:
-    def __init__(self, spec: n.Spec) -> None:
+    def __init__(self, spec: n.Spec, all_sizes: bool = False) -> None:
         self.spec = spec
-        self.layout = Layout(spec)
         self.width = width_for(spec)
-        self.ops = Z3Ops(self.width)
+        self.unbounded: UnboundedZ3Ops | None = None
+        self.ops: Z3Ops
+        if all_sizes:
+            if spec.heap is None:
+                raise GcverifyError(
+                    [
+                        Diagnostic(
+                            code=Code.NOT_FIRST_ORDER,
+                            message=f"spec {spec.name!r} has no heap ('fields') to check for every size",
+                        )
+                    ]
+                )
+            self.unbounded = UnboundedZ3Ops(self.width, spec.heap.objects)
+            self.ops = self.unbounded
+            self.layout = Layout(spec, unbounded=spec.heap.objects)
+        else:
+            self.ops = Z3Ops(self.width)
+            self.layout = Layout(spec)
         self.interp: Interpreter[z3.ExprRef] = Interpreter(spec, self.ops, self.layout)
-        self.slot_sorts: list[n.Sort] = []
+        self.slots: list[Slot] = []
         for v, vl in zip(spec.vars, self.layout.vars, strict=True):
-            self.slot_sorts.extend([v.sort] * vl.size)
+            self.slots.extend([Slot(v.sort, len(vl.tables))] * vl.size)
+        self.slot_sorts = [s.sort for s in self.slots]
         self.selector_width = max(len(spec.actions).bit_length(), 1)
+
+    def solver(self) -> z3.Solver:
+        """QF_BV at fixed sizes (about 10x faster than the default there); for every size, Z3's UFBV
+        strategy (macro finding and model-based quantifier instantiation), which settled the zoo's
+        lemmas where the default solver answered `unknown` (incomplete quantifiers)."""
+        return z3.SolverFor("QF_BV") if self.unbounded is None else z3.SolverFor("UFBV")
 
     # ------------------------------------------------------------ states
 
+    def _value(self, name: str, sort: n.Sort) -> z3.ExprRef:
+        if self.unbounded is not None:
+            return z3.Const(name, self.unbounded.z3_sort(sort))
+        return z3.Bool(name) if isinstance(sort, n.BoolSort) else z3.BitVec(name, self.width)
+
     def state(self, tag: str) -> State:
         out: State = []
-        for i, sort in enumerate(self.slot_sorts):
-            if isinstance(sort, n.BoolSort):
-                out.append(z3.Bool(f"s{i}@{tag}"))
+        for i, slot in enumerate(self.slots):
+            if slot.tables:
+                assert self.unbounded is not None
+                u = self.unbounded
+                out.append(z3.Array(f"s{i}@{tag}", *([u.sort] * slot.tables), u.z3_sort(slot.sort)))
             else:
-                out.append(z3.BitVec(f"s{i}@{tag}", self.width))
+                out.append(self._value(f"s{i}@{tag}", slot.sort))
         return out
 
+    def in_sort(self, v: z3.ExprRef, sort: n.Sort) -> z3.BoolRef | None:
+        """That `v` is a value of `sort` (None: every value of its Z3 sort is)."""
+        u = self.unbounded
+        if u is not None and u.is_object(sort):
+            return v != u.nil if sort == u.objects else None
+        if isinstance(sort, n.BoolSort):
+            return None
+        lo, hi = sort_bounds(sort)
+        return z3.And(v >= lo, v <= hi)
+
     def domain(self, state: State) -> list[z3.BoolRef]:
-        """Every slot holds a value of its sort."""
+        """Every slot holds a value of its sort (every entry of a table, for every object)."""
         out: list[z3.BoolRef] = []
-        for v, sort in zip(state, self.slot_sorts, strict=True):
-            if not isinstance(sort, n.BoolSort):
-                lo, hi = sort_bounds(sort)
-                out.append(z3.And(v >= lo, v <= hi))
+        for v, slot in zip(state, self.slots, strict=True):
+            if not slot.tables:
+                c = self.in_sort(v, slot.sort)
+                if c is not None:
+                    out.append(c)
+                continue
+            assert self.unbounded is not None
+            u = self.unbounded
+            xs = [z3.Const(f"k{j}!dom", u.sort) for j in range(slot.tables)]
+            c = self.in_sort(z3.Select(v, *xs), slot.sort)
+            if c is not None:
+                out.append(z3.ForAll(xs, z3.Implies(z3.And(*(x != u.nil for x in xs)), c)))
         return out
 
     def initial(self, state: State) -> list[z3.BoolRef]:
-        init = self.layout.initial()
-        return [self._eq(v, k, sort) for v, k, sort in zip(state, init, self.slot_sorts, strict=True)]
-
-    def _eq(self, v: z3.ExprRef, k: int, sort: n.Sort) -> z3.BoolRef:
-        return v == self.ops.lit(k, sort)
+        out: list[z3.BoolRef] = []
+        init = iter(self.layout.initial())
+        for v, slot in zip(state, self.slots, strict=True):
+            value = self.ops.lit(next(init), slot.sort)
+            if slot.tables:
+                assert self.unbounded is not None
+                value = self.unbounded.table(slot.tables, value)
+            out.append(v == value)
+        return out
 
     def equal(self, a: State, b: Sequence[z3.ExprRef]) -> list[z3.BoolRef]:
         return [x == y for x, y in zip(a, b, strict=True) if not x.eq(y)]
@@ -147,22 +226,30 @@ class Encoding:
         return StepVars(z3.BitVec(f"sel@{tag}", self.selector_width), tuple(params))
 
     def _param(self, name: str, sort: n.Sort) -> z3.ExprRef:
-        return z3.Bool(name) if isinstance(sort, n.BoolSort) else z3.BitVec(name, self.width)
+        return self._value(name, sort)
+
+    def param_domain(self, action: n.Action, params: Sequence[z3.ExprRef]) -> list[z3.BoolRef]:
+        out = [self.in_sort(p, q.sort) for p, q in zip(params, action.params, strict=True)]
+        return [c for c in out if c is not None]
+
+    def run(self, action: n.Action, pre: State, params: Sequence[z3.ExprRef]) -> Outcome[z3.ExprRef] | None:
+        """The action from `pre` (see Interpreter.run_action); for every size, what it cannot
+        express is refused at the step's location."""
+        try:
+            return self.interp.run_action(action.index, pre, params)
+        except NotFirstOrder as e:
+            raise unsupported(f"the step {action.label!r}", action.span, e) from None
 
     def transition(self, pre: State, post: State, sv: StepVars) -> tuple[z3.BoolRef, z3.BoolRef]:
         """(the transition relation, the condition under which the step faults)."""
         options: list[z3.BoolRef] = []
         faults: list[z3.BoolRef] = []
         for a, params in zip(self.spec.actions, sv.params, strict=True):
-            out = self.interp.run_action(a.index, pre, params)
+            out = self.run(a, pre, params)
             if out is None:
                 continue
             chosen = sv.selector == a.index
-            dom = [
-                z3.And(p >= sort_bounds(q.sort)[0], p <= sort_bounds(q.sort)[1])
-                for p, q in zip(params, a.params, strict=True)
-                if not isinstance(q.sort, n.BoolSort)
-            ]
+            dom = self.param_domain(a, params)
             fault = self.ops.or_(*(f.cond for f in out.faults))
             options.append(z3.And(chosen, *dom, out.enabled, z3.Not(fault), *self.equal(post, out.post)))
             if out.faults:
@@ -174,7 +261,11 @@ class Encoding:
 
     def invariant(self, index: int, state: State) -> z3.BoolRef:
         """The invariant's value; a fault while evaluating it counts as false (as concretely)."""
-        value, faults = self.interp.eval_invariant(index, state)
+        try:
+            value, faults = self.interp.eval_invariant(index, state)
+        except NotFirstOrder as e:
+            inv = self.spec.invariants[index]
+            raise unsupported(f"the property {inv.name!r}", inv.span, e) from None
         return z3.And(value, *(z3.Not(f.cond) for f in faults))
 
     def side(self) -> list[z3.BoolRef]:

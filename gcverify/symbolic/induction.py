@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import z3
 
@@ -22,10 +22,11 @@ from gcverify.ir import nodes as n
 from gcverify.semantics.concrete import CONCRETE
 from gcverify.semantics.interp import Compiler, Disabled, Frame, Stop
 from gcverify.semantics.model import Model
+from gcverify.semantics.ops import NotFirstOrder
 from gcverify.semantics.replay import replay
 from gcverify.semantics.state import State, Trace
 from gcverify.symbolic import decode
-from gcverify.symbolic.encode import Encoding, StepVars, sort_bounds
+from gcverify.symbolic.encode import Encoding, StepVars, unsupported
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class Cti:
     trace: Trace
     failing: tuple[str, ...]
     base: bool  # True: the initial states already break it (a real violation)
+    spec: n.Spec | None = None  # the spec the trace is of, when not the one asked about (another size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,21 +62,8 @@ def prove_inductive(spec: n.Spec, index: int, k: int = 1, timeout_ms: int | None
     enc = Encoding(spec)
     model = Model(spec)
 
-    def check(solver: z3.Solver) -> z3.CheckSatResult:
-        if timeout_ms is not None:
-            solver.set("timeout", timeout_ms)
-        return solver.check()
-
-    body = enc.interp.compiler.expr(cand.body)
-
-    def value(state: list[z3.ExprRef]) -> z3.BoolRef:
-        """The candidate's value; a fault while evaluating it counts as false (as concretely)."""
-        frame = enc.interp.frame(state, ())
-        try:
-            out = body(frame)
-        except Stop:
-            return z3.BoolVal(False)
-        return z3.And(out, *(z3.Not(f.cond) for f in frame.faults))
+    check = _checker(timeout_ms)
+    value = _value(enc, cand)
 
     # base case: the candidate holds in every state within k-1 steps of the initial state
     base = z3.SolverFor("QF_BV")
@@ -140,6 +129,128 @@ def prove_inductive(spec: n.Spec, index: int, k: int = 1, timeout_ms: int | None
     return InductionOutcome(True, None, _implied(spec, cand, enc, value, check), None, time.monotonic() - start)
 
 
+def _value(enc: Encoding, cand: n.Inductive) -> Value:
+    """The candidate's value in a state; a fault while evaluating it counts as false (as
+    concretely).  For every size, a conjunct that cannot be expressed is refused by name."""
+    parts = []
+    for text, e in cand.conjuncts:
+        try:
+            parts.append(enc.interp.compiler.expr(e))
+        except NotFirstOrder as err:
+            raise unsupported(f"the conjunct {text!r} of {cand.name!r}", cand.span, err) from None
+
+    def value(state: list[z3.ExprRef]) -> z3.BoolRef:
+        frame = enc.interp.frame(state, ())
+        frame.property = True
+        try:
+            out = [p(frame) for p in parts]
+        except Stop:
+            return z3.BoolVal(False)
+        except NotFirstOrder as err:
+            raise unsupported(f"the candidate {cand.name!r}", cand.span, err) from None
+        return z3.And(*out, *(z3.Not(f.cond) for f in frame.faults))
+
+    return value
+
+
+def prove_inductive_all_sizes(
+    spec: n.Spec, index: int, resize: Callable[[int], n.Spec], timeout_ms: int | None = None
+) -> InductionOutcome:
+    """1-induction with `Object` uninterpreted: the candidate holds initially and every step keeps
+    it, for heaps of every size.  When the query for every size finds a way out, the same action
+    is searched at fixed sizes up to the countermodel's (quantifier-free, complete), and the
+    counterexample is decoded and replayed there."""
+    start = time.monotonic()
+    cand = spec.inductives[index]
+    enc = Encoding(spec, all_sizes=True)
+    value = _value(enc, cand)
+    u = enc.unbounded
+    assert u is not None
+
+    def done(inductive: bool, cti: Cti | None, implied: tuple[int, ...], why: str | None) -> InductionOutcome:
+        return InductionOutcome(inductive, cti, implied, why, time.monotonic() - start)
+
+    def check(constraints: list[z3.BoolRef]) -> tuple[z3.CheckSatResult, str, int]:
+        """The answer (the default solver tried when UFBV answers unknown), and the countermodel's size."""
+        answer, why = z3.unknown, ""
+        for solver in (enc.solver(), z3.Solver()):
+            if timeout_ms is not None:
+                solver.set("timeout", timeout_ms)
+            solver.add(*constraints)
+            answer = solver.check()
+            why = solver.reason_unknown()
+            if answer == z3.sat:
+                zm = solver.model()
+                nil = zm.eval(u.nil, model_completion=True)
+                return answer, why, max(1, sum(1 for e in zm.get_universe(u.sort) or [] if not e.eq(nil)))
+            if answer == z3.unsat:
+                break
+        return answer, why, 0
+
+    # base case: the initial state, of every size
+    s0 = enc.state("b0")
+    answer, why, largest = check([*enc.initial(s0), z3.Not(value(s0)), *enc.side()])
+    if answer == z3.unknown:
+        return done(False, None, (), f"Z3 answered unknown ({why})")
+    if answer == z3.sat:
+        for size in range(1, largest + 1):
+            model = Model(resize(size))
+            sized_cand = model.spec.inductives[index]
+            if not _holds(model, sized_cand.body, model.initial()):
+                trace = Trace(model.initial(), ())
+                failing = tuple(t for t, e in sized_cand.conjuncts if not _holds(model, e, trace.init))
+                return done(False, Cti(trace, failing, True, model.spec), (), None)
+        raise InternalError(f"the initial state with {largest} objects leaves the candidate for Z3, not when run")
+
+    # inductive step, one action at a time
+    pre, post = enc.state("i0"), enc.state("i1")
+    sv = enc.step_vars("i0")
+    assumptions = [*enc.domain(pre), *enc.domain(post), value(pre), *enc.side()]
+    goal = z3.Not(value(post))
+    for action, params in zip(spec.actions, sv.params, strict=True):
+        out = enc.run(action, pre, params)
+        if out is None:
+            continue
+        fault = enc.ops.or_(*(f.cond for f in out.faults))
+        step = [out.enabled, z3.Not(fault), *enc.param_domain(action, params), *enc.equal(post, out.post)]
+        answer, why, largest = check([*assumptions, *step, goal, *enc.side()])
+        if answer == z3.unknown:
+            return done(False, None, (), f"Z3 answered unknown for the step {action.label!r} ({why})")
+        if answer == z3.sat:
+            for size in range(1, largest + 1):
+                at_size = resize(size)
+                fixed = Encoding(at_size)
+                sized_cand = at_size.inductives[index]
+                cti = _one_step(
+                    fixed,
+                    Model(at_size),
+                    _value(fixed, sized_cand),
+                    sized_cand,
+                    _checker(timeout_ms),
+                    only=action.index,
+                )
+                if isinstance(cti, str):
+                    return done(False, None, (), f"{cti} at {size} objects")
+                if cti is not None:
+                    return done(False, replace(cti, spec=at_size), (), None)
+            raise InternalError(
+                f"the step {action.label!r} leaves the candidate with {largest} objects for Z3, "
+                "but no such step was found at that size"
+            )
+    cand_parts = {e for _, e in cand.conjuncts}
+    implied = tuple(i for i, inv in enumerate(spec.invariants) if inv.body in cand_parts)
+    return done(True, None, implied, None)
+
+
+def _checker(timeout_ms: int | None) -> Check:
+    def check(solver: z3.Solver) -> z3.CheckSatResult:
+        if timeout_ms is not None:
+            solver.set("timeout", timeout_ms)
+        return solver.check()
+
+    return check
+
+
 def _checked_cti(
     enc: Encoding, model: Model, cand: n.Inductive, zm: z3.ModelRef, path: list[list[z3.ExprRef]], moves: list[StepVars]
 ) -> Cti:
@@ -179,7 +290,9 @@ def _implied(spec: n.Spec, cand: n.Inductive, enc: Encoding, value: Value, check
     return tuple(implied)
 
 
-def _one_step(enc: Encoding, model: Model, value: Value, cand: n.Inductive, check: Check) -> Cti | str | None:
+def _one_step(
+    enc: Encoding, model: Model, value: Value, cand: n.Inductive, check: Check, only: int | None = None
+) -> Cti | str | None:
     """1-induction one action at a time (smaller queries than one disjunction of all actions): a
     counterexample to induction, the reason the solver gave up, or None when every step keeps the
     candidate."""
@@ -189,16 +302,14 @@ def _one_step(enc: Encoding, model: Model, value: Value, cand: n.Inductive, chec
     goal = z3.Not(value(post))
     shared = enc.side()
     for action, params in zip(enc.spec.actions, sv.params, strict=True):
+        if only is not None and action.index != only:
+            continue
         out = enc.interp.run_action(action.index, pre, params)
         if out is None:
             continue
         fault = enc.ops.or_(*(f.cond for f in out.faults))
-        dom = [
-            z3.And(p >= sort_bounds(q.sort)[0], p <= sort_bounds(q.sort)[1])
-            for p, q in zip(params, action.params, strict=True)
-            if not isinstance(q.sort, n.BoolSort)
-        ]
-        solver = z3.SolverFor("QF_BV")
+        dom = enc.param_domain(action, params)
+        solver = enc.solver()
         solver.add(
             *assumptions,
             *shared,

@@ -4,6 +4,8 @@ Owns: the encoding of values (booleans as Z3 booleans; every other value, whatev
 signed bit-vector of one model-wide width chosen so no arithmetic in the model can overflow, see
 `width_for`), and reachability as a rank-checked fixpoint over fresh variables (`reach`), whose
 defining constraints are collected in `side` for the engine to assert.
+`UnboundedZ3Ops` adds what proofs for every heap size need: objects as elements of an uninterpreted
+sort (nil one distinguished element), tables indexed by objects as Z3 arrays, and quantifiers.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 import z3
 
 from gcverify.ir import nodes as n
+from gcverify.semantics.ops import NotFirstOrder
 
 
 class Z3Ops:
@@ -109,3 +112,60 @@ class Z3Ops:
             self.side.append(z3.Implies(flags[o], self.or_(is_root, *justified)))
             self.side.append(z3.And(rank[o] >= 0, rank[o] < size))
         return list(flags)
+
+
+class UnboundedZ3Ops(Z3Ops):
+    """Objects of `objects` (and nil) as elements of an uninterpreted sort, of any number."""
+
+    def __init__(self, width: int, objects: n.ScalarsetSort, ctx: z3.Context | None = None) -> None:
+        super().__init__(width, ctx)
+        self.objects = objects
+        self.sort = z3.DeclareSort(objects.name, ctx)
+        self.nil = z3.Const("nil", self.sort)
+
+    def is_object(self, sort: n.Sort) -> bool:
+        o = self.objects
+        return sort == o or (isinstance(sort, n.OptionSort) and sort.base == o)
+
+    def z3_sort(self, sort: n.Sort) -> z3.SortRef:
+        if isinstance(sort, n.BoolSort):
+            return z3.BoolSort(self.ctx)
+        if self.is_object(sort):
+            return self.sort
+        return z3.BitVecSort(self.width, self.ctx)
+
+    def lit(self, value: int, sort: n.Sort) -> z3.ExprRef:
+        if self.is_object(sort):
+            if value == self.objects.size:
+                return self.nil
+            raise NotFirstOrder(
+                f"it names one particular {self.objects.name} (as a loop over {self.objects.name} does when it "
+                f"is unrolled), which needs a fixed number of {self.objects.name}s"
+            )
+        return super().lit(value, sort)
+
+    def value_of(self, v: z3.ExprRef) -> int | None:
+        if v.eq(self.nil):
+            return self.objects.size
+        return super().value_of(v)
+
+    def bound(self, sort: n.ScalarsetSort) -> z3.ExprRef:
+        return z3.Const(f"{sort.name.lower()}!{next(self._fresh)}", self.sort)
+
+    def quantify(self, kind: n.QuantKind, x: z3.ExprRef, body: z3.ExprRef) -> z3.ExprRef:
+        if kind is n.QuantKind.FORALL:
+            return z3.ForAll([x], z3.Implies(x != self.nil, body))
+        return z3.Exists([x], z3.And(x != self.nil, body))
+
+    def table(self, keys: int, value: z3.ExprRef) -> z3.ExprRef:
+        """The table over `keys` objects that holds `value` everywhere."""
+        if keys == 1:
+            return z3.K(self.sort, value)
+        xs = [z3.Const(f"k{j}!table", self.sort) for j in range(keys)]
+        return z3.Lambda(xs, value)
+
+    def select(self, table: z3.ExprRef, keys: Sequence[z3.ExprRef]) -> z3.ExprRef:
+        return z3.Select(table, *keys)
+
+    def update(self, table: z3.ExprRef, keys: Sequence[z3.ExprRef], value: z3.ExprRef) -> z3.ExprRef:
+        return z3.Store(table, *keys, value)
