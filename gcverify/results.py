@@ -175,14 +175,15 @@ class Refuted:
     objects: int
 
     def describe(self) -> str:
-        return f"refuted: one step of {self.proc} leaves it, on a heap of {self.objects} objects (the fewest possible)"
+        heap = f"{self.objects} object{'s' if self.objects != 1 else ''}"
+        return f"refuted: one step of {self.proc} leaves it, on a heap of {heap} (the fewest possible)"
 
     @property
     def kind(self) -> str:
         return "lemma-refuted"
 
     def short(self) -> str:
-        return f"refuted, {self.objects} objects"
+        return f"refuted, {self.objects} object{'s' if self.objects != 1 else ''}"
 
 
 @dataclass(frozen=True, slots=True)

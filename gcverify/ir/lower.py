@@ -169,6 +169,16 @@ class Lowerer:
         self.label_pcs: list[dict[str, list[int]]] = []
         self.declared_labels: set[str] = set()  # of the process being lowered
         self.all_labels: list[set[str]] = []
+        # procedure parameters some property reads with local(): kept in their local at every call,
+        # even where the argument is a constant (which otherwise needs no local)
+        self.watched: set[int] = set()
+        todo: list[n.Expr] = [d.body for d in r.defs] + [i.body for i in r.invariants]
+        todo += [e for d in r.inductives for _, e in d.conjuncts]
+        while todo:
+            e = todo.pop()
+            if isinstance(e, n.LocalOf):
+                self.watched.add(e.sym)
+            todo.extend(children(e))
 
     # ------------------------------------------------------------ locals
 
@@ -368,7 +378,7 @@ class Lowerer:
         binds: list[n.Stmt] = []
         for p, a in zip(proc.params, st.args, strict=True):
             arg = subst(a, env)
-            if isinstance(arg, n.Lit) or arg == self.inst:
+            if (isinstance(arg, n.Lit) or arg == self.inst) and p.id not in self.watched:
                 inner[p.id] = arg  # the same in every step: nothing to keep
             else:
                 inner[p.id] = self.local_var(p, hidden=True)
@@ -455,8 +465,19 @@ class Lowerer:
                     return [n.Assume(where)]
                 guard = [n.Assume(where)] if where is not None and not _is_true(where) else []
                 return guard + self.atomic(b, inner, params, calls)
-            case c.SFor(var=sym, sort=sort, body=b):
+            case c.SFor(var=sym, sort=sort, body=b) if isinstance(sort, n.ScalarsetSort):
+                before = len(params)
+                x = self.fresh(sort, sym.name)
+                body = self.atomic(b, {**env, sym.id: x}, params, calls)
+                if len(params) == before:
+                    return [n.ForEach(x.slot, sort, tuple(body), sym.name)]
+                del params[before:]  # a choice per element: each iteration needs its own parameters
                 out: list[n.Stmt] = []
+                for value in sort.elements():
+                    out.extend(self.atomic(b, {**env, sym.id: n.Lit(value, sort)}, params, calls))
+                return out
+            case c.SFor(var=sym, sort=sort, body=b):
+                out = []
                 for value in sort.elements():
                     out.extend(self.atomic(b, {**env, sym.id: n.Lit(value, sort)}, params, calls))
                 return out

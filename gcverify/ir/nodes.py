@@ -400,7 +400,20 @@ class Assert:
     span: Span | None = _span()
 
 
-Stmt = Assign | Let | If | Assume | Assert
+@dataclass(frozen=True, slots=True)
+class ForEach:
+    """`for x in S { body }` over a scalarset inside one step: the body runs once per element, in
+    index order, with the element bound to `slot`.  Kept as a loop (not unrolled like loops over
+    other sorts) so that a proof for every size can run it for all elements at once when its
+    iterations are independent (semantics/interp.py)."""
+
+    slot: int
+    sort: ScalarsetSort
+    body: tuple[Stmt, ...]
+    name: str
+
+
+Stmt = Assign | Let | If | Assume | Assert | ForEach
 
 
 # ---------------------------------------------------------------- model

@@ -98,6 +98,8 @@ def stmt_exprs(st: n.Stmt) -> tuple[n.Expr, ...]:
             return (v,)
         case n.If(cond=c) | n.Assume(cond=c) | n.Assert(cond=c):
             return (c,)
+        case n.ForEach():
+            return ()
     raise AssertionError(f"unknown statement {st!r}")
 
 
@@ -105,4 +107,6 @@ def stmt_children(st: n.Stmt) -> tuple[n.Stmt, ...]:
     match st:
         case n.If(then=t, else_=e):
             return (*t, *e)
+        case n.ForEach(body=b):
+            return b
     return ()

@@ -37,7 +37,8 @@ def render_trace(result: SpecResult, check: CheckResult) -> str:
     trace = finding.trace
     resized = ""
     if finding.spec is not None and spec.heap is not None:
-        resized = f" with {spec.heap.objects.size} objects"
+        k = spec.heap.objects.size
+        resized = f" with {k} object{'s' if k != 1 else ''}"
     if finding.kind is FindingKind.CTI:
         lines = [f"Counterexample to induction for {check.property} in {spec.name}{resized} ({len(trace)} step):"]
         first = f"a state satisfying {check.property} (not necessarily reachable)"

@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from typing import Generic, cast
 
 from gcverify.ir import nodes as n
+from gcverify.ir.walk import children as walk_children
+from gcverify.ir.walk import stmt_children as walk_stmt_children
+from gcverify.ir.walk import stmt_exprs as walk_stmt_exprs
 from gcverify.semantics.layout import Layout
 from gcverify.semantics.ops import NotFirstOrder, Ops, TableOps, V
 from gcverify.source import Span
@@ -522,7 +525,82 @@ class Compiler(Generic[V]):
                 return lambda f: self.fault(f, ops.not_(fc(f)), n.FaultKind.ASSERTION, span)
             case n.If(cond=cnd, then=t, else_=e):
                 return self.if_(self.expr(cnd), self.block(t), self.block(e))
+            case n.ForEach():
+                return self.for_each(st)
         raise AssertionError(f"unknown statement {st!r}")
+
+    def for_each(self, st: n.ForEach) -> Run[V]:
+        body = self.block(st.body)
+        if self.tables is not None and self.layout.is_unbounded(st.sort):
+            return self.for_each_unbounded(st, body, self.tables)
+        values = [self.ops.lit(v, st.sort) for v in st.sort.elements()]
+        slot = st.slot
+
+        def run(f: Frame[V]) -> None:
+            for v in values:
+                f.bound[slot] = v
+                body(f)
+
+        return run
+
+    def for_each_unbounded(self, st: n.ForEach, body: Run[V], tables: TableOps[V]) -> Run[V]:
+        """The loop for every element at once, which is what running it in index order does when
+        its iterations are independent: each writes only the entries at its own element and reads,
+        of what the loop writes, only those entries.  Anything else is refused."""
+        written = self.independent(st)
+        slots = [s for var in written for s in self.var_slots(var)]
+        what = f"the loop 'for {st.name} in {st.sort.name}'"
+
+        def run(f: Frame[V]) -> None:
+            x = tables.bound(st.sort)
+            f.bound[st.slot] = x
+            before, faults, enabled = list(f.state), len(f.faults), f.enabled
+            body(f)
+            if len(f.faults) > faults or f.enabled is not enabled:
+                raise NotFirstOrder(f"{what} may fault or wait, and for which element first is not defined")
+            for s in slots:
+                if f.state[s] is not before[s]:
+                    f.state[s] = tables.pointwise(x, f.state[s])
+            f.version += 1
+
+        return run
+
+    def independent(self, st: n.ForEach) -> set[int]:
+        """The variables the loop writes, after checking its iterations are independent."""
+        me = n.Bound(st.slot, st.sort, st.name)
+        what = f"the loop 'for {st.name} in {st.sort.name}'"
+        written: set[int] = set()
+        stmts: list[n.Stmt] = list(st.body)
+        exprs: list[n.Expr] = []
+        while stmts:
+            s = stmts.pop()
+            if isinstance(s, n.Assign):
+                vl = self.layout.vars[s.var]
+                keys = [s.indices[i] for i in vl.tables]
+                if len(keys) != 1 or keys[0] != me:
+                    name = self.spec.vars[s.var].name
+                    raise NotFirstOrder(f"{what} writes {name} other than at its own {st.sort.name}")
+                written.add(s.var)
+            elif isinstance(s, (n.Assume, n.ForEach)):
+                raise NotFirstOrder(f"{what} waits or nests another such loop")
+            exprs.extend(walk_stmt_exprs(s))
+            stmts.extend(walk_stmt_children(s))
+        seen: set[int] = set()
+        while exprs:
+            e = exprs.pop()
+            if isinstance(e, n.Read) and e.var in written:
+                vl = self.layout.vars[e.var]
+                if any(e.indices[i] != me for i in vl.tables):
+                    name = self.spec.vars[e.var].name
+                    raise NotFirstOrder(f"{what} reads {name} other than at its own {st.sort.name}, and writes it")
+            if isinstance(e, n.Apply) and e.fn not in seen:
+                seen.add(e.fn)
+                exprs.append(self.spec.defs[e.fn].body)
+            if isinstance(e, n.Quant):
+                exprs.append(e.body)
+                continue
+            exprs.extend(walk_children(e))
+        return written
 
     def block(self, stmts: Sequence[n.Stmt]) -> Run[V]:
         runs = [self.stmt(s) for s in stmts]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import z3
 
-from gcverify.diagnostics import Code, Diagnostic, GcverifyError
+from gcverify.diagnostics import Code, Diagnostic, GcverifyError, Note
 from gcverify.ir import nodes as n
 from gcverify.ir.walk import children, stmt_children, stmt_exprs
 from gcverify.semantics.interp import Interpreter, Outcome
@@ -29,6 +29,11 @@ from gcverify.source import Span
 from gcverify.symbolic.z3ops import UnboundedZ3Ops, Z3Ops
 
 State = list[z3.ExprRef]
+
+# For every size: heaps this small are searched at fixed sizes first (quantifier-free, complete,
+# fast), and a query with quantifiers gets this long unless the user gives --solver-timeout.
+SMALL_HEAPS = 3
+ALL_SIZES_TIMEOUT_MS = 60_000
 
 
 def sort_bounds(sort: n.Sort) -> tuple[int, int]:
@@ -98,7 +103,9 @@ def width_for(spec: n.Spec) -> int:
     return max(hi.bit_length() + 2, 3)
 
 
-def unsupported(what: str, span: Span | None, err: NotFirstOrder) -> GcverifyError:
+def unsupported(what: str, span: Span | None, err: NotFirstOrder, defined: Span | None = None) -> GcverifyError:
+    """`what` (at `span`; its definition at `defined`) cannot be expressed for every heap size."""
+    notes = (Note("defined here", defined),) if defined is not None and defined != span else ()
     return GcverifyError(
         [
             Diagnostic(
@@ -106,6 +113,7 @@ def unsupported(what: str, span: Span | None, err: NotFirstOrder) -> GcverifyErr
                 span=span,
                 message=f"{what} cannot be checked for every heap size: {err}",
                 hint="prove it at fixed sizes instead (without --all-sizes), where every property can be encoded",
+                notes=notes,
             )
         ]
     )

@@ -26,7 +26,7 @@ from gcverify.semantics.ops import NotFirstOrder
 from gcverify.semantics.replay import replay
 from gcverify.semantics.state import State, Trace
 from gcverify.symbolic import decode
-from gcverify.symbolic.encode import Encoding, StepVars, unsupported
+from gcverify.symbolic.encode import ALL_SIZES_TIMEOUT_MS, SMALL_HEAPS, Encoding, StepVars, unsupported
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +137,8 @@ def _value(enc: Encoding, cand: n.Inductive) -> Value:
         try:
             parts.append(enc.interp.compiler.expr(e))
         except NotFirstOrder as err:
-            raise unsupported(f"the conjunct {text!r} of {cand.name!r}", cand.span, err) from None
+            defined = enc.spec.defs[e.fn].span if isinstance(e, n.Apply) else None
+            raise unsupported(f"the conjunct {text!r} of {cand.name!r}", cand.span, err, defined) from None
 
     def value(state: list[z3.ExprRef]) -> z3.BoolRef:
         frame = enc.interp.frame(state, ())
@@ -157,9 +158,12 @@ def prove_inductive_all_sizes(
     spec: n.Spec, index: int, resize: Callable[[int], n.Spec], timeout_ms: int | None = None
 ) -> InductionOutcome:
     """1-induction with `Object` uninterpreted: the candidate holds initially and every step keeps
-    it, for heaps of every size.  When the query for every size finds a way out, the same action
-    is searched at fixed sizes up to the countermodel's (quantifier-free, complete), and the
-    counterexample is decoded and replayed there."""
+    it, for heaps of every size.  Heaps of 1..SMALL_HEAPS objects are tried first at fixed sizes
+    (quantifier-free and complete: a candidate that is not inductive usually shows there, at its
+    fewest objects).  Then the queries for every size, each within `timeout_ms` (default
+    ALL_SIZES_TIMEOUT_MS: with quantifiers Z3 need not terminate); where one finds a way out, the
+    same action is searched at the sizes up to its countermodel's, and the counterexample is
+    decoded and replayed there."""
     start = time.monotonic()
     cand = spec.inductives[index]
     enc = Encoding(spec, all_sizes=True)
@@ -169,6 +173,15 @@ def prove_inductive_all_sizes(
 
     def done(inductive: bool, cti: Cti | None, implied: tuple[int, ...], why: str | None) -> InductionOutcome:
         return InductionOutcome(inductive, cti, implied, why, time.monotonic() - start)
+
+    for size in range(1, SMALL_HEAPS + 1):
+        at_size = resize(size)
+        got = prove_inductive(at_size, index, 1, timeout_ms)
+        if got.unknown is not None:
+            return done(False, None, (), f"{got.unknown} at {size} objects")
+        if got.cti is not None:
+            return done(False, replace(got.cti, spec=at_size), (), None)
+    timeout_ms = timeout_ms or ALL_SIZES_TIMEOUT_MS
 
     def check(constraints: list[z3.BoolRef]) -> tuple[z3.CheckSatResult, str, int]:
         """The answer (the default solver tried when UFBV answers unknown), and the countermodel's size."""
@@ -193,7 +206,7 @@ def prove_inductive_all_sizes(
     if answer == z3.unknown:
         return done(False, None, (), f"Z3 answered unknown ({why})")
     if answer == z3.sat:
-        for size in range(1, largest + 1):
+        for size in range(SMALL_HEAPS + 1, largest + 1):
             model = Model(resize(size))
             sized_cand = model.spec.inductives[index]
             if not _holds(model, sized_cand.body, model.initial()):
@@ -217,7 +230,7 @@ def prove_inductive_all_sizes(
         if answer == z3.unknown:
             return done(False, None, (), f"Z3 answered unknown for the step {action.label!r} ({why})")
         if answer == z3.sat:
-            for size in range(1, largest + 1):
+            for size in range(SMALL_HEAPS + 1, largest + 1):
                 at_size = resize(size)
                 fixed = Encoding(at_size)
                 sized_cand = at_size.inductives[index]

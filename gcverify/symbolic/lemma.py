@@ -24,7 +24,7 @@ from gcverify.ir import nodes as n
 from gcverify.semantics.model import Model
 from gcverify.semantics.state import ActionInstance, Step, Trace
 from gcverify.symbolic import decode
-from gcverify.symbolic.encode import Encoding
+from gcverify.symbolic.encode import ALL_SIZES_TIMEOUT_MS, SMALL_HEAPS, Encoding
 
 
 def _no_lemma(spec: n.Spec, message: str, hint: str) -> GcverifyError:
@@ -130,14 +130,11 @@ def _query(lspec: n.Spec, all_sizes: bool, timeout_ms: int | None) -> _Query | N
     return _Query(enc, solver, pre, params, constraints)
 
 
-SMALL = 3  # heaps this small are searched at fixed sizes before the query for every size
-
-
 def prove_lemma(
     spec: n.Spec, resize: Callable[[int], n.Spec], proc: str, prop: str, timeout_ms: int | None = None
 ) -> LemmaOutcome:
     """For every size: proved, or the smallest heap where one step of `proc` leaves `prop`.
-    Heaps of 1..SMALL objects are searched first at fixed sizes (quantifier-free and complete, so
+    Heaps of 1..SMALL_HEAPS objects are searched first at fixed sizes (quantifier-free and complete, so
     a broken barrier shows quickly); then the query for every size either proves the lemma or
     gives a finite countermodel, whose size bounds the fixed-size search that goes on from there.
     Every counterexample is simplified and replayed."""
@@ -161,12 +158,12 @@ def prove_lemma(
     def done(out: LemmaOutcome) -> LemmaOutcome:
         return replace(out, seconds=time.monotonic() - start)
 
-    for size in range(1, SMALL + 1):
+    for size in range(1, SMALL_HEAPS + 1):
         found = at(size)
         if found is not None:
             return done(found)
-    q = _query(lspec, True, timeout_ms)
-    answer, why = (z3.unsat, "") if q is None else q.check(timeout_ms)
+    q = _query(lspec, True, timeout_ms or ALL_SIZES_TIMEOUT_MS)
+    answer, why = (z3.unsat, "") if q is None else q.check(timeout_ms or ALL_SIZES_TIMEOUT_MS)
     if answer == z3.unsat:
         return done(LemmaOutcome(True, lspec, None, None, None, 0.0))
     if answer == z3.unknown:
@@ -175,7 +172,7 @@ def prove_lemma(
     zm = q.solver.model()
     nil = zm.eval(q.enc.unbounded.nil, model_completion=True)
     largest = max(1, sum(1 for e in zm.get_universe(q.enc.unbounded.sort) or [] if not e.eq(nil)))
-    for size in range(SMALL + 1, largest + 1):
+    for size in range(SMALL_HEAPS + 1, largest + 1):
         found = at(size)
         if found is not None:
             return done(found)

@@ -169,3 +169,6 @@ class UnboundedZ3Ops(Z3Ops):
 
     def update(self, table: z3.ExprRef, keys: Sequence[z3.ExprRef], value: z3.ExprRef) -> z3.ExprRef:
         return z3.Store(table, *keys, value)
+
+    def pointwise(self, x: z3.ExprRef, table: z3.ExprRef) -> z3.ExprRef:
+        return z3.Lambda([x], z3.Select(table, x))
