@@ -47,6 +47,13 @@ def bmc(
     states: list[State] = [enc.state("0")]
     steps: list[StepVars] = []
     solver.add(*enc.initial(states[0]))
+    # symmetry breaking: objects are first touched in index order (sound when the steps treat
+    # objects alike, which object_symmetry() checks; otherwise left out)
+    symmetric = enc.object_symmetry() is None if spec.heap is not None else False
+    touched: list[z3.BoolRef] | None = None
+    if symmetric:
+        touched, constraints = enc.touched(states[0], None)
+        solver.add(*constraints)
     pending: set[int | None] = set(range(len(spec.invariants))) | {None}
     found: dict[int | None, Trace] = {}
 
@@ -67,6 +74,17 @@ def bmc(
             progress(k, time.monotonic() - start)
         goals = {i: z3.Not(enc.invariant(i, states[k])) for i in sorted(i for i in pending if i is not None)}
         solver.add(*enc.side())
+        # one query for "some pending invariant fails here" first: usually none does
+        if len(goals) > 1:
+            solver.push()
+            solver.add(z3.Or(*goals.values()))
+            some = solver.check()
+            reason = solver.reason_unknown()
+            solver.pop()
+            if some == z3.unknown:
+                return BmcOutcome(found, k, f"Z3 answered unknown ({reason}) at depth {k}", time.monotonic() - start)
+            if some == z3.unsat:
+                goals = {}
         for i, goal in goals.items():
             if (reason := attempt(i, goal, k)) is not None:
                 return BmcOutcome(found, k, reason, time.monotonic() - start)
@@ -79,6 +97,9 @@ def bmc(
         if None in pending and (reason := attempt(None, fault, k + 1)) is not None:
             return BmcOutcome(found, k, reason, time.monotonic() - start)
         solver.add(rel)
+        if symmetric:
+            touched, constraints = enc.touched(states[k + 1], touched)
+            solver.add(*constraints)
     return BmcOutcome(found, depth, None, time.monotonic() - start)
 
 
