@@ -35,9 +35,14 @@ class BmcOutcome:
 
 
 def bmc(
-    spec: n.Spec, depth: int, timeout_ms: int | None = None, progress: Callable[[int, float], None] | None = None
+    spec: n.Spec,
+    depth: int,
+    timeout_ms: int | None = None,
+    progress: Callable[[int, float], None] | None = None,
+    symmetry: bool = True,
 ) -> BmcOutcome:
-    """Look for violations at depth 0, 1, …, `depth`; `progress(depth, seconds)` after each depth."""
+    """Look for violations at depth 0, 1, …, `depth`; `progress(depth, seconds)` after each depth.
+    `symmetry`: break the symmetry of objects where that is sound (tests compare with and without)."""
     start = time.monotonic()
     enc = Encoding(spec)
     model = Model(spec)
@@ -49,7 +54,7 @@ def bmc(
     solver.add(*enc.initial(states[0]))
     # symmetry breaking: objects are first touched in index order (sound when the steps treat
     # objects alike, which object_symmetry() checks; otherwise left out)
-    symmetric = enc.object_symmetry() is None if spec.heap is not None else False
+    symmetric = symmetry and spec.heap is not None and enc.object_symmetry() is None
     touched: list[z3.BoolRef] | None = None
     if symmetric:
         touched, constraints = enc.touched(states[0], None)
