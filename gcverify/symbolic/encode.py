@@ -345,6 +345,29 @@ class Encoding:
         order = [z3.Implies(flags[o + 1], flags[o]) for o in range(objects.size - 1)]
         return flags, defs + order
 
+    def sorted_objects(self, state: State) -> list[z3.BoolRef]:
+        """Symmetry breaking for a state that is not reached from the initial one (the pre-state of
+        a counterexample to induction): objects in order of their own values (the slots keyed by
+        them that do not hold objects), compared as one bit-vector each.  Any state, its objects
+        renamed in that order, satisfies it; so (given `object_symmetry()`) whether some step leaves
+        a candidate does not change."""
+        heap = self.spec.heap
+        assert heap is not None
+        objects = heap.objects
+        parts: list[list[z3.BitVecRef]] = [[] for _ in objects.elements()]
+        for var, (v, vl) in enumerate(zip(self.spec.vars, self.layout.vars, strict=True)):
+            if v.sort in (objects, n.OptionSort(objects)) or objects not in v.keys:
+                continue
+            d = v.keys.index(objects)
+            for j, key in enumerate(self.layout.keys(var)):
+                value = state[vl.offset + j]
+                bits = z3.If(value, z3.BitVecVal(1, 1), z3.BitVecVal(0, 1)) if z3.is_bool(value) else value
+                parts[key[d]].append(bits)
+        if not parts or not parts[0]:
+            return []
+        keys = [z3.Concat(*p) if len(p) > 1 else p[0] for p in parts]
+        return [z3.ULE(keys[o], keys[o + 1]) for o in range(objects.size - 1)]
+
     # ------------------------------------------------------------ properties
 
     def invariant(self, index: int, state: State) -> z3.BoolRef:

@@ -312,6 +312,8 @@ def _one_step(
     pre, post = enc.state("i0"), enc.state("i1")
     sv = enc.step_vars("i0")
     assumptions = [*enc.domain(pre), *enc.domain(post), value(pre)]
+    if enc.spec.heap is not None and enc.object_symmetry() is None:
+        assumptions += enc.sorted_objects(pre)
     goal = z3.Not(value(post))
     shared = enc.side()
     for action, params in zip(enc.spec.actions, sv.params, strict=True):

@@ -72,9 +72,20 @@ def test_the_lemma_names_what_is_missing() -> None:
     out = CliRunner().invoke(main, ["prove", str(ZOO / "dijkstra.gcv"), "--lemma", "--proc", "stor"])
     assert out.exit_code == ExitCode.STATIC_ERROR and Code.NO_LEMMA.id in out.output
     assert "its procedures are:" in out.output and "store" in out.output
-    out = CliRunner().invoke(main, ["prove", str(ZOO / "dijkstra.gcv"), "--lemma", "--proc", "drain"])
+
+
+
+def test_the_lemma_refuses_a_procedure_it_cannot_express(tmp_path: Path) -> None:
+    path = tmp_path / "rounds.gcv"
+    path.write_text(
+        f'spec rounds\nimport "{ROOT / "specs" / "lib" / "mutator.gcv"}"\nfields next\n'
+        "proc rescan_all() {\n    for o in Object { if color[o] == grey { scan_object(o) } }\n}\n",
+        encoding="utf-8",
+    )
+    out = CliRunner().invoke(main, ["prove", str(path), "--lemma", "--proc", "rescan_all"])
     assert out.exit_code == ExitCode.STATIC_ERROR and Code.NOT_FIRST_ORDER.id in out.output
-    assert "collector.gcv:28:1" in out.output  # the procedure whose loop cannot be encoded
+    assert "rounds.gcv:4:1" in out.output  # the procedure whose loop cannot be encoded
+    assert "writes color other than at its own Object" in out.output
 
 
 def test_induction_for_every_size_proves_dijkstra_strong() -> None:
