@@ -43,7 +43,7 @@ def agree(spec: n.Spec) -> None:
     assert a == b, f"explicit {a} != bmc {b}\n--- explicit:\n{_describe(explicit)}\n--- bmc:\n{_describe(bounded)}"
 
 
-@settings(max_examples=40)
+@settings(max_examples=300)  # a few hundred random models, every run
 @given(model_specs())
 def test_random_models_explicit_and_bmc_agree(m: ModelSpec) -> None:
     with tempfile.TemporaryDirectory() as d:
