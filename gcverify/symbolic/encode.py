@@ -166,6 +166,28 @@ class Encoding:
         lemmas where the default solver answered `unknown` (incomplete quantifiers)."""
         return z3.SolverFor("QF_BV") if self.unbounded is None else z3.SolverFor("UFBV")
 
+    def decide_all_sizes(
+        self, constraints: Sequence[z3.BoolRef], timeout_ms: int
+    ) -> tuple[z3.CheckSatResult, str, int]:
+        """For every size: whether `constraints` are satisfiable (UFBV first, then Z3's default
+        solver if it answers `unknown`: the two quantifier strategies settle different queries),
+        the reason for `unknown`, and the number of objects in the countermodel when satisfiable
+        (at least 1: a scalarset is never empty)."""
+        u = self.unbounded
+        assert u is not None
+        answer, why = z3.unknown, ""
+        for solver in (self.solver(), z3.Solver()):
+            solver.set("timeout", timeout_ms)
+            solver.add(*constraints)
+            answer, why = solver.check(), solver.reason_unknown()
+            if answer == z3.sat:
+                zm = solver.model()
+                nil = zm.eval(u.nil, model_completion=True)
+                return answer, why, max(1, sum(1 for e in zm.get_universe(u.sort) or [] if not e.eq(nil)))
+            if answer == z3.unsat:
+                break
+        return answer, why, 0
+
     # ------------------------------------------------------------ states
 
     def _value(self, name: str, sort: n.Sort) -> z3.ExprRef:
@@ -230,11 +252,8 @@ class Encoding:
     def step_vars(self, tag: str) -> StepVars:
         params = []
         for a in self.spec.actions:
-            params.append(tuple(self._param(f"p{a.index}_{j}@{tag}", p.sort) for j, p in enumerate(a.params)))
+            params.append(tuple(self._value(f"p{a.index}_{j}@{tag}", p.sort) for j, p in enumerate(a.params)))
         return StepVars(z3.BitVec(f"sel@{tag}", self.selector_width), tuple(params))
-
-    def _param(self, name: str, sort: n.Sort) -> z3.ExprRef:
-        return self._value(name, sort)
 
     def param_domain(self, action: n.Action, params: Sequence[z3.ExprRef]) -> list[z3.BoolRef]:
         out = [self.in_sort(p, q.sort) for p, q in zip(params, action.params, strict=True)]

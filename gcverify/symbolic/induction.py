@@ -168,8 +168,6 @@ def prove_inductive_all_sizes(
     cand = spec.inductives[index]
     enc = Encoding(spec, all_sizes=True)
     value = _value(enc, cand)
-    u = enc.unbounded
-    assert u is not None
 
     def done(inductive: bool, cti: Cti | None, implied: tuple[int, ...], why: str | None) -> InductionOutcome:
         return InductionOutcome(inductive, cti, implied, why, time.monotonic() - start)
@@ -181,24 +179,10 @@ def prove_inductive_all_sizes(
             return done(False, None, (), f"{got.unknown} at {size} objects")
         if got.cti is not None:
             return done(False, replace(got.cti, spec=at_size), (), None)
-    timeout_ms = timeout_ms or ALL_SIZES_TIMEOUT_MS
+    every = timeout_ms or ALL_SIZES_TIMEOUT_MS
 
     def check(constraints: list[z3.BoolRef]) -> tuple[z3.CheckSatResult, str, int]:
-        """The answer (the default solver tried when UFBV answers unknown), and the countermodel's size."""
-        answer, why = z3.unknown, ""
-        for solver in (enc.solver(), z3.Solver()):
-            if timeout_ms is not None:
-                solver.set("timeout", timeout_ms)
-            solver.add(*constraints)
-            answer = solver.check()
-            why = solver.reason_unknown()
-            if answer == z3.sat:
-                zm = solver.model()
-                nil = zm.eval(u.nil, model_completion=True)
-                return answer, why, max(1, sum(1 for e in zm.get_universe(u.sort) or [] if not e.eq(nil)))
-            if answer == z3.unsat:
-                break
-        return answer, why, 0
+        return enc.decide_all_sizes(constraints, every)
 
     # base case: the initial state, of every size
     s0 = enc.state("b0")

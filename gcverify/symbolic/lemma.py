@@ -84,25 +84,12 @@ class LemmaOutcome:
 @dataclass(frozen=True, slots=True)
 class _Query:
     enc: Encoding
-    solver: z3.Solver
     pre: list[z3.ExprRef]
     params: tuple[z3.ExprRef, ...]
     constraints: tuple[z3.BoolRef, ...]
 
-    def check(self, timeout_ms: int | None) -> tuple[z3.CheckSatResult, str]:
-        """The answer, trying Z3's default solver when the encoding's own answers `unknown` (for
-        every size, the two quantifier strategies settle different queries)."""
-        answer = self.solver.check()
-        if answer != z3.unknown or self.enc.unbounded is None:
-            return answer, self.solver.reason_unknown()
-        other = z3.Solver()
-        if timeout_ms:
-            other.set(timeout=timeout_ms)
-        other.add(*self.constraints)
-        return other.check(), other.reason_unknown()
 
-
-def _query(lspec: n.Spec, all_sizes: bool, timeout_ms: int | None) -> _Query | None:
+def _query(lspec: n.Spec, all_sizes: bool) -> _Query | None:
     """Some state satisfies the property, the step is enabled there and faults or leaves the
     property.  None: the step is never enabled."""
     enc = Encoding(lspec, all_sizes=all_sizes)
@@ -114,9 +101,6 @@ def _query(lspec: n.Spec, all_sizes: bool, timeout_ms: int | None) -> _Query | N
     if out is None:
         return None
     fault = enc.ops.or_(*(f.cond for f in out.faults))
-    solver = enc.solver()
-    if timeout_ms:
-        solver.set(timeout=timeout_ms)
     constraints = (
         *enc.domain(pre),
         *enc.param_domain(action, params),
@@ -126,8 +110,7 @@ def _query(lspec: n.Spec, all_sizes: bool, timeout_ms: int | None) -> _Query | N
         *enc.equal(post, out.post),
         z3.Or(fault, z3.Not(after)),
     )
-    solver.add(*constraints)
-    return _Query(enc, solver, pre, params, constraints)
+    return _Query(enc, pre, params, constraints)
 
 
 def prove_lemma(
@@ -143,16 +126,21 @@ def prove_lemma(
 
     def at(size: int) -> LemmaOutcome | None:
         sized = lemma_spec(resize(size), proc, prop)
-        fixed = _query(sized, False, timeout_ms)
+        fixed = _query(sized, False)
         if fixed is None:
             return None
-        answer, why = fixed.check(timeout_ms)
+        solver = fixed.enc.solver()
+        if timeout_ms:
+            solver.set(timeout=timeout_ms)
+        solver.add(*fixed.constraints)
+        answer = solver.check()
         if answer == z3.unknown:
+            why = solver.reason_unknown()
             return LemmaOutcome(False, lspec, None, None, f"Z3 answered unknown at {size} objects ({why})", 0.0)
         if answer == z3.unsat:
             return None
-        decode.simplest(fixed.enc, fixed.solver, [fixed.pre])
-        trace, fault = _replayed(fixed, sized, prop)
+        decode.simplest(fixed.enc, solver, [fixed.pre])
+        trace, fault = _replayed(fixed, solver.model(), sized, prop)
         return LemmaOutcome(False, sized, trace, fault, None, 0.0)
 
     def done(out: LemmaOutcome) -> LemmaOutcome:
@@ -162,16 +150,14 @@ def prove_lemma(
         found = at(size)
         if found is not None:
             return done(found)
-    q = _query(lspec, True, timeout_ms or ALL_SIZES_TIMEOUT_MS)
-    answer, why = (z3.unsat, "") if q is None else q.check(timeout_ms or ALL_SIZES_TIMEOUT_MS)
+    q = _query(lspec, True)
+    answer, why, largest = (
+        (z3.unsat, "", 0) if q is None else q.enc.decide_all_sizes(q.constraints, timeout_ms or ALL_SIZES_TIMEOUT_MS)
+    )
     if answer == z3.unsat:
         return done(LemmaOutcome(True, lspec, None, None, None, 0.0))
     if answer == z3.unknown:
         return done(LemmaOutcome(False, lspec, None, None, f"Z3 answered unknown ({why})", 0.0))
-    assert q is not None and q.enc.unbounded is not None
-    zm = q.solver.model()
-    nil = zm.eval(q.enc.unbounded.nil, model_completion=True)
-    largest = max(1, sum(1 for e in zm.get_universe(q.enc.unbounded.sort) or [] if not e.eq(nil)))
     for size in range(SMALL_HEAPS + 1, largest + 1):
         found = at(size)
         if found is not None:
@@ -179,9 +165,8 @@ def prove_lemma(
     raise InternalError(f"Z3's countermodel for every size has {largest} objects, but none was found at that size")
 
 
-def _replayed(q: _Query, sized: n.Spec, prop: str) -> tuple[Trace, str | None]:
+def _replayed(q: _Query, zm: z3.ModelRef, sized: n.Spec, prop: str) -> tuple[Trace, str | None]:
     """The countermodel as a one-step trace, replayed: it starts inside `prop` and faults or leaves it."""
-    zm = q.solver.model()
     state = decode.state(q.enc, zm, q.pre)
     action = sized.actions[0]
     inst = ActionInstance(0, tuple(decode.value(zm, p, a.sort) for p, a in zip(q.params, action.params, strict=True)))
