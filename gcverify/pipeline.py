@@ -70,7 +70,7 @@ class CheckConfig:
 def load_spec(path: Path, overrides: Mapping[str, str] | None = None, display: str | None = None) -> n.Spec:
     """Parse, resolve and lower a spec file.  Raises GcverifyError with diagnostics."""
     program = load(path, display)
-    return lower(resolve(program.modules, program.files, overrides or {}))
+    return lower(resolve(program.modules, program.files, overrides or {}, program.imports))
 
 
 Reload = Callable[[Mapping[str, str]], n.Spec]

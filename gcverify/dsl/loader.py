@@ -27,10 +27,13 @@ def bundled_specs() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class Program:
-    """The root module first, then the modules it imports (transitively), each once."""
+    """The root module first, then the modules it imports (transitively), each once.
+
+    `imports[i]` holds the indexes of every module that module i imports, directly or not."""
 
     modules: tuple[syntax.Module, ...]
     files: tuple[str, ...]
+    imports: tuple[frozenset[int], ...] = ()
 
 
 def _display(path: Path) -> str:
@@ -53,8 +56,10 @@ def load(path: Path, display: str | None = None) -> Program:
     modules: list[syntax.Module] = []
     files: list[str] = []
     seen: set[Path] = set()
+    direct: list[list[Path]] = []
     errors: list[Diagnostic] = []
     queue: list[tuple[Path, SourceFile]] = [(path.resolve(), root)]
+    order: list[Path] = []
     lib = bundled_specs()
     while queue:
         real, source = queue.pop(0)
@@ -64,6 +69,8 @@ def load(path: Path, display: str | None = None) -> Program:
         module = parse(source)
         modules.append(module)
         files.append(source.name)
+        order.append(real)
+        direct.append([])
         for imp in module.imports:
             candidates = [real.parent / imp.path, lib / imp.path]
             found = next((c for c in candidates if c.is_file()), None)
@@ -78,7 +85,21 @@ def load(path: Path, display: str | None = None) -> Program:
                 )
                 continue
             display_name = _display(found)
+            direct[-1].append(found.resolve())
             queue.append((found.resolve(), _read(found, display_name)))
     if errors:
         raise GcverifyError(errors)
-    return Program(tuple(modules), tuple(files))
+    index = {p: i for i, p in enumerate(order)}
+    edges = [[index[p] for p in ps] for ps in direct]
+    return Program(tuple(modules), tuple(files), tuple(_closure(edges, i) for i in range(len(edges))))
+
+
+def _closure(edges: list[list[int]], start: int) -> frozenset[int]:
+    seen: set[int] = set()
+    todo = list(edges[start])
+    while todo:
+        i = todo.pop()
+        if i not in seen:
+            seen.add(i)
+            todo.extend(edges[i])
+    return frozenset(seen - {start})

@@ -58,12 +58,12 @@ class Resolver(StmtResolver):
 
     def run(self) -> Resolved:
         decls = [d for m in self.modules for d in m.decls]
-        root_decls = set(map(id, self.modules[0].decls)) if self.modules else set()
+        module_of = {id(d): i for i, m in enumerate(self.modules) for d in m.decls}
         for d in decls:
             if isinstance(d, s.EnumDecl):
                 with self.guard(d.name):
                     self.enum(d)
-        self.collect_consts(decls, root_decls)
+        self.collect_consts(decls, module_of)
         for name in list(self.const_decls):
             with self.guard(name):
                 self.const(name)
@@ -193,22 +193,24 @@ class Resolver(StmtResolver):
             self.declare(m, member, d.span)
             self.members[m] = member
 
-    def collect_consts(self, decls: list[s.Decl], root_ids: set[int]) -> None:
+    def collect_consts(self, decls: list[s.Decl], module_of: dict[int, int]) -> None:
+        """A file's constant overrides the same constant in the files it imports (directly or not)."""
         for d in decls:
             if not isinstance(d, s.ConstDecl):
                 continue
             prev = self.const_decls.get(d.name)
             if prev is not None:
-                prev_root, this_root = id(prev) in root_ids, id(d) in root_ids
-                if prev_root == this_root:
+                was, now = module_of[id(prev)], module_of[id(d)]
+                if now in self.imports[was]:
+                    continue  # the importing file's value overrides the imported default
+                if was not in self.imports[now]:
                     self.err(
                         Code.DUPLICATE_NAME,
                         f"constant {d.name!r} is declared twice",
                         d.span,
                         notes=(Note("first declared here", prev.span),),
                     )
-                if prev_root:
-                    continue  # the spec's own value overrides the library's default
+                    continue
             self.const_decls[d.name] = d
 
     def apply_overrides(self) -> None:
@@ -428,6 +430,12 @@ class Resolver(StmtResolver):
     # ------------------------------------------------------------ expressions
 
 
-def resolve(modules: Sequence[s.Module], files: Sequence[str], overrides: Mapping[str, str]) -> Resolved:
-    """Resolve a spec (its root module first, then every imported module)."""
-    return Resolver(modules, files, overrides).run()
+def resolve(
+    modules: Sequence[s.Module],
+    files: Sequence[str],
+    overrides: Mapping[str, str],
+    imports: Sequence[frozenset[int]] = (),
+) -> Resolved:
+    """Resolve a spec (its root module first, then every imported module; `imports[i]`: the
+    modules module i imports, directly or not)."""
+    return Resolver(modules, files, overrides, imports).run()

@@ -63,7 +63,17 @@ class Scope:
 
 
 class ResolverBase:
-    def __init__(self, modules: Sequence[s.Module], files: Sequence[str], overrides: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        modules: Sequence[s.Module],
+        files: Sequence[str],
+        overrides: Mapping[str, str],
+        imports: Sequence[frozenset[int]] = (),
+    ) -> None:
+        # which modules each module imports, directly or not (default: the root imports the rest)
+        self.imports = tuple(imports) or tuple(
+            frozenset(range(1, len(modules))) if i == 0 else frozenset() for i in range(len(modules))
+        )
         self.size_consts: dict[str, str] = {}  # scalarset -> the constant that is its size
         self.modules = modules
         self.files = files

@@ -1,0 +1,48 @@
+"""The bundled specs as golden verdicts: the barrier zoo (specs/barriers/) and the Go runtime models
+(specs/go/).  Every spec's `expect` lines are met, and the state counts and counterexample lengths
+are pinned (zoo.json, go.json) so that a change in semantics shows up as a diff to explain."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gcverify.pipeline import CheckConfig, check_spec, load_spec
+from gcverify.report.text import render_trace
+from gcverify.results import Verdict
+
+ROOT = Path(__file__).resolve().parents[2]
+SUITES = {"barriers": "zoo.json", "go": "go.json"}
+SPECS = [(suite, p) for suite in SUITES for p in sorted((ROOT / "specs" / suite).glob("*.gcv"))]
+
+
+def pinned(suite: str) -> dict[str, object]:
+    return dict(json.loads(Path(__file__).with_name(SUITES[suite]).read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(("suite", "path"), SPECS, ids=[f"{s}/{p.stem}" for s, p in SPECS])
+def test_bundled_spec_meets_its_expectations(suite: str, path: Path) -> None:
+    spec = load_spec(path)
+    assert spec.expectations, f"{path.name} has no expect lines"
+    result = check_spec(spec, CheckConfig())
+    assert result.complete or any(c.verdict is Verdict.VIOLATED for c in result.results)
+    got = {c.property: c.verdict.value for c in result.results}
+    want = {e.property: e.verdict.value for e in spec.expectations}
+    for inv in spec.invariants:
+        want.setdefault(inv.name, "holds")
+    assert got == want
+    assert all(c.met for c in result.results)
+    cex = {c.property: len(c.finding.trace) for c in result.results if c.finding}
+    assert {"states": result.states, "cex": cex} == pinned(suite)[path.stem]
+    if suite == "go":  # the trace view shows the spans at every step
+        for c in result.results:
+            if c.finding is not None:
+                text = render_trace(result, c)
+                assert text.count("spans  s1:") == len(c.finding.trace) + 1
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_every_bundled_spec_is_pinned(suite: str) -> None:
+    assert sorted(pinned(suite)) == sorted(p.stem for p in (ROOT / "specs" / suite).glob("*.gcv"))
