@@ -58,6 +58,7 @@ class Code(enum.Enum):
     NO_INDUCTIVE = ("GCV308", "proof by induction asked of a spec with no 'inductive' candidate")
     NOT_FIRST_ORDER = ("GCV309", "a proof for every heap size asked of something it cannot express")
     NO_LEMMA = ("GCV310", "a write-barrier lemma asked of a spec without the procedure or property it needs")
+    LABEL_MID_STEP = ("GCV311", "at() of a label that control passes only in the middle of a step")
     # GCV4xx: configuration, bounds, CLI, I/O
     BAD_SET = ("GCV401", "a --set option that does not name a constant or gives a bad value")
     IO = ("GCV402", "a file that cannot be read")

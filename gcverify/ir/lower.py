@@ -169,6 +169,7 @@ class Lowerer:
         self.label_pcs: list[dict[str, list[int]]] = []
         self.declared_labels: set[str] = set()  # of the process being lowered
         self.all_labels: list[set[str]] = []
+        self.passed_labels: set[tuple[int, str]] = set()  # (process, label) that some step passes
         # procedure parameters some property reads with local(): kept in their local at every call,
         # even where the argument is a constant (which otherwise needs no local)
         self.watched: set[int] = set()
@@ -620,6 +621,8 @@ class Lowerer:
                         )
                     )
             case _Safe(next=nxt) | _Label(next=nxt):
+                if isinstance(node, _Label):
+                    self.passed_labels.add((self.process, node.name))
                 self.paths(nxt, from_pc, _Path(path.prefix, path.params, path.env, seen), pc_of, pname)
             case _Step():
                 self.emit(node, from_pc, path, env, pc_of, pname)
@@ -699,6 +702,15 @@ class Lowerer:
                 case n.AtLabel(process=p, instance=i, label=label, span=span):
                     proc = processes[p]
                     pcs = self.label_pcs[p].get(label)
+                    if not pcs and (p, label) in self.passed_labels:
+                        raise _fail(
+                            Code.LABEL_MID_STEP,
+                            f"process {proc.name} is never at label {label!r} between steps: control passes "
+                            "it in the middle of a step, so at() would always be false",
+                            span,
+                            hint="a condition decided after the previous step (leaving a loop, an if) is part "
+                            "of the next step; put a step before the labelled statement",
+                        )
                     if not pcs and label in self.all_labels[p]:
                         return n.Lit(0, n.BOOL)  # on a path no step can reach (a branch the constants rule out)
                     if not pcs:
