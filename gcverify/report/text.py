@@ -8,7 +8,7 @@ witnesses) and `render_summary`.  Pure functions of results; they never re-run t
 from __future__ import annotations
 
 from gcverify.ir import nodes as n
-from gcverify.report.view import changes, heap_line
+from gcverify.report.view import changes, element_lines, heap_line
 from gcverify.results import CheckResult, FindingKind, SpecResult
 from gcverify.semantics.layout import Layout
 from gcverify.semantics.state import ActionInstance
@@ -57,6 +57,7 @@ def render_trace(result: SpecResult, check: CheckResult) -> str:
         lines.append("       " + "; ".join(_values(spec, layout, trace.init)))
     if heap:
         lines.append(f"       heap: {heap}")
+    lines.extend(_elements(spec, layout, trace.init))
     prev = trace.init
     width = len(str(len(trace)))
     for i, step in enumerate(trace.steps, 1):
@@ -74,9 +75,16 @@ def render_trace(result: SpecResult, check: CheckResult) -> str:
         heap = heap_line(spec, layout, step.state)
         if heap:
             lines.append(f"       heap: {heap}")
+        lines.extend(_elements(spec, layout, step.state))
         prev = step.state
     lines.append(_verdict_line(check))
     return "\n".join(lines)
+
+
+def _elements(spec: n.Spec, layout: Layout, state: tuple[int, ...]) -> list[str]:
+    """The lines of the other scalarsets' elements (a Go model's spans), under the heap line."""
+    rows = element_lines(spec, layout, state)
+    return [f"       {'spans' if i == 0 else '     '}  {row}" for i, row in enumerate(rows)] if rows else []
 
 
 def _verdict_line(check: CheckResult) -> str:

@@ -1,8 +1,9 @@
 """Reading concrete states for people: variable values, changes between states, the heap line.
 
 Owns: decoding a state vector through the model's layout into named values, the list of changes
-between two states, and the compact one-line picture of the heap (each object with its colour and
-edges, each root).  Pure functions of the spec and states.
+between two states, the compact one-line picture of the heap (each object with its colour and
+edges, each root), and one line per element of every other scalarset (a Go model's spans: their
+class, sweep state, bits and who holds them).  Pure functions of the spec and states.
 """
 
 from __future__ import annotations
@@ -99,3 +100,52 @@ def spec_color(spec: n.Spec, v: int | None) -> str:
         if var.name == "color":
             return var.sort.show(v)
     return ""
+
+
+def element_lines(spec: n.Spec, layout: Layout, state: State) -> list[str]:
+    """One line per element of each scalarset other than the objects and the process instances,
+    e.g. `s1: scan cached_swept freeindex=1 alloc_bits=10 ← cached[m1][scan] span_of[o1]`.
+
+    It shows the variables keyed by the element (an enum by its value, a true flag by its name, a
+    number as name=value, a flag per slot as a bit string) and every variable entry that holds it."""
+    skip = [p.instance for p in spec.processes if p.instance is not None]
+    if spec.heap is not None:
+        skip.append(spec.heap.objects)
+    out: list[str] = []
+    for sort in spec.symmetric:
+        if sort.name == "Object" or sort in skip:
+            continue
+        rows: list[str] = []
+        for e in sort.elements():
+            parts = [f"{sort.show(e)}:"]
+            refs: list[str] = []
+            for i, (var, vl) in enumerate(zip(spec.vars, layout.vars, strict=True)):
+                if var.hidden or var.kind is n.VarKind.PC or vl.tables:
+                    continue
+                if var.keys and var.keys[0] == sort:
+                    parts.extend(
+                        _own_value(var, [state[vl.offset + j] for j, key in enumerate(layout.keys(i)) if key[0] == e])
+                    )
+                if var.sort in (sort, n.OptionSort(sort)):
+                    refs.extend(
+                        var.name + _key_text(spec, var, key)
+                        for j, key in enumerate(layout.keys(i))
+                        if state[vl.offset + j] == e
+                    )
+            rows.append(" ".join(parts) + (" ← " + " ".join(refs) if refs else ""))
+        if any(r != f"{sort.show(e)}:" for e, r in zip(sort.elements(), rows, strict=True)):
+            out.extend(rows)
+    return out
+
+
+def _own_value(var: n.StateVar, values: list[int]) -> list[str]:
+    if len(values) == 1:
+        v = values[0]
+        if isinstance(var.sort, n.BoolSort):
+            return [var.name] if v else []
+        if isinstance(var.sort, n.EnumSort):
+            return [var.sort.show(v)]
+        return [f"{var.name}={var.sort.show(v)}"]
+    if isinstance(var.sort, n.BoolSort):
+        return [f"{var.name}={''.join('1' if v else '0' for v in values)}"]
+    return [f"{var.name}=[{' '.join(var.sort.show(v) for v in values)}]"]
