@@ -1,0 +1,70 @@
+"""The Go model (specs/go/) reaches the situations its invariants and mechanisms are about, so that
+none of the correct configurations holds vacuously: each witness is expected violated (some
+reachable state has it) in the configuration of the shipped spec named beside it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from gcverify.results import Verdict
+from tests.helpers import run
+
+GO = Path(__file__).resolve().parents[2] / "specs" / "go"
+
+# (spec whose constants are used, witness name, a state expression some reachable state satisfies)
+WITNESSES = [
+    ("go_gc", "sweep_terminated", "at(GC, sweep_terminated)"),
+    ("go_gc", "mark_termination", "at(GC, mark_termination)"),
+    ("go_gc", "a_stale_cached_span", "exists s in Span: sweepgen[s] == cached_stale"),
+    (
+        "go_gc",
+        "a_pending_buffered_pointer",
+        "gcphase == GCmark and (exists o in Object: pending(o) and color[o] == white)",
+    ),
+    ("go_gc", "a_grey_object", "exists o in Object: color[o] == grey"),
+    ("go_alloc", "a_noscan_object_marked", "exists o in Object: noscan_object(o) and color[o] == black"),
+    ("mark_done_no_recheck", "a_global_holding_an_object", "exists g in Global: global[g] != nil"),
+    ("go_alloc", "a_span_being_swept_by_the_sweeper", "exists s in Span: sweepgen[s] == sweeping"),
+    ("go_alloc", "a_partial_unswept_span", "exists s in Span: partial_unswept[s]"),
+    ("go_alloc", "a_full_unswept_span", "exists s in Span: full_unswept[s]"),
+    ("go_alloc", "a_partial_swept_span", "exists s in Span: partial_swept[s]"),
+    (
+        "go_alloc",
+        "a_kept_span_with_a_freed_slot",
+        "exists s in Span: spanclass[s] != dead and freeindex[s] == 0 and not alloc_bits[s][0]",
+    ),
+    (
+        "go_alloc",
+        "a_small_span_about_to_be_freed",
+        "exists s in Span: spanclass[s] == scan and sweepgen[s] == sweeping and "
+        "not (exists o in Object: span_of[o] == s and color[o] != white)",
+    ),
+    (
+        "go_gc_large",
+        "a_large_span_about_to_be_freed",
+        "exists s in Span: spanclass[s] == large and sweepgen[s] == sweeping and "
+        "not (exists o in Object: span_of[o] == s and color[o] != white)",
+    ),
+    (
+        "go_gc_large",
+        "a_large_object_marked",
+        "exists o in Object: span_of[o] != nil and spanclass[span_of[o]] == large and color[o] == black",
+    ),
+]
+
+
+def constants(spec: str) -> str:
+    text = (GO / f"{spec}.gcv").read_text(encoding="utf-8")
+    return "\n".join(re.findall(r"^const .*$", text, flags=re.M))
+
+
+@pytest.mark.parametrize(("spec", "name", "expr"), WITNESSES, ids=[f"{s}-{n}" for s, n, _ in WITNESSES])
+def test_the_go_model_reaches(spec: str, name: str, expr: str) -> None:
+    text = (
+        f'spec w\nimport "go/lib/go.gcv"\n{constants(spec)}\ninvariant {name}: not ({expr})\nexpect {name} violated\n'
+    )
+    (check,) = run(text).results
+    assert check.verdict is Verdict.VIOLATED, f"{name} is never reached in {spec}'s configuration"
