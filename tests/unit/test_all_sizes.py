@@ -74,7 +74,6 @@ def test_the_lemma_names_what_is_missing() -> None:
     assert "its procedures are:" in out.output and "store" in out.output
 
 
-
 def test_the_lemma_refuses_a_procedure_it_cannot_express(tmp_path: Path) -> None:
     path = tmp_path / "rounds.gcv"
     path.write_text(
