@@ -1,66 +1,101 @@
-"""Which invariant each Go variant breaks: every variant of specs/go/ checked against all of
-go_gc.gcv's invariants (not only those its own spec lists), with the explicit engine.
+"""The Go models side by side: which invariant each variant breaks, and what BMC finds at larger sizes.
 
-    python bench/go_variants.py [--set NAME=VALUE ...] [--limit SECONDS]
+    python bench/go_variants.py [--out FILE] [--limit S] [--bmc-limit S] [--bmc-set NAME=VALUE ...]
 
-A variant is go_gc.gcv with the constants its spec file sets; the table gives, per invariant,
-`✓` (holds, exhaustive), `✗N` (violated, shortest counterexample of N steps) or `?` (limit).
+For each spec in specs/go/:
+- explicit: go_gc.gcv's twelve invariants (not only those the spec lists) under the constants the
+  spec's own file sets, every interleaving: `✓` holds, `✗N` violated with a shortest
+  counterexample of N steps, `?` the --limit stopped it;
+- BMC: the spec's own invariants at the sizes given by --bmc-set (default OBJECTS=3, SPANS=3,
+  MUTATORS=2), to two steps past the explicit engine's deepest counterexample (at least 12).
+Every run is a `gcverify` command in a subprocess (so a limit stops it cleanly) with `--json`.
+Long: this belongs in bench/, not in the tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
-
-from gcverify.pipeline import CheckConfig, check_spec, load_spec
-from gcverify.results import Verdict
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 GO = ROOT / "specs" / "go"
+INVARIANTS = re.findall(r"^invariant (\w+)", (GO / "go_gc.gcv").read_text(encoding="utf-8"), flags=re.M)
+SHORT = {name: f"{i + 1}" for i, name in enumerate(INVARIANTS)}
 
 
-def variant_constants(path: Path) -> dict[str, str]:
-    """The constants a variant's spec file sets (its own `const` lines)."""
-    text = path.read_text(encoding="utf-8")
-    return dict(re.findall(r"^const\s+(\w+)\s*=\s*(\w+)", text, flags=re.M))
+def gcverify(args: list[str], limit: float) -> tuple[dict[str, Any] | None, float]:
+    start = time.monotonic()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "gcverify", *args, "--json", "-"],
+            capture_output=True,
+            text=True,
+            timeout=limit,
+            cwd=ROOT,
+        )
+    except subprocess.TimeoutExpired:
+        return None, time.monotonic() - start
+    out = done.stdout
+    return (json.loads(out[out.index("{") :]) if "{" in out else None), time.monotonic() - start
+
+
+def constants(path: Path) -> list[str]:
+    """`--set` arguments for the constants a spec's own file sets."""
+    found = re.findall(r"^const\s+(\w+)\s*=\s*(\w+)", path.read_text(encoding="utf-8"), flags=re.M)
+    return [a for name, value in found for a in ("--set", f"{name}={value}")]
+
+
+def cell(r: dict[str, Any]) -> str:
+    return {"holds": "✓", "violated": f"✗{r['depth']}"}.get(r["verdict"], "?")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    ap.add_argument("--limit", type=float, default=300.0, help="seconds per variant")
+    ap.add_argument("--out", type=Path, help="write the Markdown table here (default: stdout only)")
+    ap.add_argument("--limit", type=float, default=600.0, help="seconds per explicit run")
+    ap.add_argument("--bmc-limit", type=float, default=900.0, help="seconds per BMC run")
+    ap.add_argument("--bmc-set", action="append", default=None, metavar="NAME=VALUE")
     args = ap.parse_args()
-    extra = dict(s.split("=", 1) for s in args.set)
-    rows = []
+    bmc_set = args.bmc_set or ["OBJECTS=3", "SPANS=3", "MUTATORS=2"]
+    lines = [
+        "| spec | explicit: " + " ".join(f"{SHORT[n]}" for n in INVARIANTS) + " | states | s "
+        f"| BMC at {', '.join(bmc_set)} | s |",
+        "|---|---|---|---|---|---|",
+    ]
     for path in sorted(GO.glob("*.gcv")):
-        consts = {**variant_constants(path), **extra}
-        spec = load_spec(GO / "go_gc.gcv", consts)
-        start = time.monotonic()
-        result = check_spec(spec, CheckConfig(max_seconds=args.limit))
-        cells = []
-        for r in result.results:
-            if r.verdict is Verdict.HOLDS:
-                cells.append("✓")
-            elif r.verdict is Verdict.VIOLATED:
-                cells.append(f"✗{r.depth}")
-            else:
-                cells.append("?")
-        names = [r.property for r in result.results]
-        rows.append((path.stem, cells, result.states, time.monotonic() - start))
-        print(
-            f"{path.stem}: "
-            + ", ".join(f"{n} {c}" for n, c in zip(names, cells, strict=True))
-            + f"  ({result.states:,} states, {time.monotonic() - start:.1f} s)",
-            flush=True,
-        )
-    header = "| variant | " + " | ".join(names) + " | states | seconds |"
+        own = constants(path)
+        doc, seconds = gcverify(["check", "specs/go/go_gc.gcv", *own], args.limit)
+        if doc is None:
+            row, states, deepest = "limit", "–", 10
+        else:
+            results = doc["specs"][0]["results"]
+            row = " ".join(cell(r) for r in results)
+            states = f"{doc['specs'][0]['states']:,}"
+            deepest = max((r["depth"] for r in results if r["verdict"] == "violated"), default=10)
+        depth = max(12, deepest + 2)
+        sizes = [a for s in bmc_set for a in ("--set", s)]
+        bdoc, bseconds = gcverify(["prove", str(path.relative_to(ROOT)), "--bmc", str(depth), *sizes], args.bmc_limit)
+        if bdoc is None:
+            bmc = f"limit ({args.bmc_limit:.0f} s)"
+        else:
+            rs = bdoc["specs"][0]["results"]
+            found = [f"{r['property']} ✗{r['depth']}" for r in rs if r["verdict"] == "violated"]
+            bmc = ", ".join(found) or f"none ≤ {depth}"
+        line = f"| {path.stem} | {row} | {states} | {seconds:.0f} | {bmc} | {bseconds:.0f} |"
+        print(line, flush=True)
+        lines.append(line)
+    legend = "Invariants: " + ", ".join(f"{SHORT[n]} {n}" for n in INVARIANTS) + "."
+    text = "\n".join([*lines, "", legend]) + "\n"
     print()
-    print(header)
-    print("|" + "---|" * (len(names) + 3))
-    for name, cells, states, secs in rows:
-        print(f"| {name} | " + " | ".join(cells) + f" | {states:,} | {secs:.1f} |")
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

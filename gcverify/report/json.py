@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from gcverify.report.text import instance_text
-from gcverify.report.view import changes, heap_line
+from gcverify.report.view import changes, element_lines, heap_line
 from gcverify.results import (
     CheckResult,
     SpecResult,
@@ -44,6 +44,7 @@ def _trace(r: SpecResult, c: CheckResult) -> dict[str, Any] | None:
                 "location": str(action.span) if action.span else None,
                 "changes": {ch.name: [ch.before, ch.after] for ch in changes(spec, layout, prev, step.state)},
                 "heap": heap_line(spec, layout, step.state),
+                "elements": element_lines(spec, layout, step.state),
             }
         )
         prev = step.state
@@ -52,6 +53,7 @@ def _trace(r: SpecResult, c: CheckResult) -> dict[str, Any] | None:
         "message": c.finding.message,
         "length": len(c.finding.trace),
         "initial_heap": heap_line(spec, layout, c.finding.trace.init),
+        "initial_elements": element_lines(spec, layout, c.finding.trace.init),
         "constants": dict(spec.consts),
         "steps": steps,
         "location": str(c.finding.span) if c.finding.span else None,

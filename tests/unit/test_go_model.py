@@ -18,7 +18,7 @@ GO = Path(__file__).resolve().parents[2] / "specs" / "go"
 WITNESSES = [
     ("go_gc", "sweep_terminated", "at(GC, sweep_terminated)"),
     ("go_gc", "mark_termination", "at(GC, mark_termination)"),
-    ("go_gc", "a_stale_cached_span", "exists s in Span: sweepgen[s] == cached_stale"),
+    ("go_gc_large", "a_stale_cached_span", "exists s in Span: sweepgen[s] == cached_stale"),
     (
         "go_gc",
         "a_pending_buffered_pointer",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+from gcverify.report.json import render_json
 from gcverify.report.text import render_trace
 from gcverify.report.view import element_lines
 from gcverify.semantics.layout import Layout
@@ -60,3 +63,11 @@ def test_no_span_lines_without_other_scalarsets() -> None:
         "spec s\nconst OBJECTS = 1\nscalarset Object of OBJECTS\nvar x: bool = false\nprocess P { x := true }\n"
     )
     assert element_lines(spec, Layout(spec), Layout(spec).initial()) == []
+
+
+def test_the_json_trace_carries_the_span_lines() -> None:
+    result = run(SPANS)
+    doc = json.loads(render_json([result]))
+    trace = doc["specs"][0]["results"][0]["counterexample"]
+    assert trace["initial_elements"] == ["s1: dead bits=00 free count=0", "s2: dead bits=00 free count=0"]
+    assert trace["steps"][-1]["elements"][0] == "s1: small bits=01 count=1 ← home[o1] cached"
