@@ -41,8 +41,9 @@ def gcverify(args: list[str], limit: float) -> tuple[dict[str, Any] | None, floa
         )
     except subprocess.TimeoutExpired:
         return None, time.monotonic() - start
-    out = done.stdout
-    return (json.loads(out[out.index("{") :]) if "{" in out else None), time.monotonic() - start
+    start_of_json = re.search(r"^\{", done.stdout, flags=re.M)  # the text report may hold "{ … }"
+    doc = json.loads(done.stdout[start_of_json.start() :]) if start_of_json else None
+    return doc, time.monotonic() - start
 
 
 def constants(path: Path) -> list[str]:
