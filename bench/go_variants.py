@@ -1,8 +1,8 @@
 """The Go models side by side: which invariant each variant breaks, and what BMC finds at larger sizes.
 
-    python bench/go_variants.py [--out FILE] [--limit S] [--bmc-limit S] [--bmc-set NAME=VALUE ...]
+    python bench/go_variants.py [SPEC ...] [--out FILE] [--limit S] [--bmc-limit S] [--bmc-set NAME=VALUE ...]
 
-For each spec in specs/go/:
+For each spec in specs/go/ (or each SPEC named, e.g. `alloc_white`):
 - explicit: go_gc.gcv's twelve invariants (not only those the spec lists) under the constants the
   spec's own file sets, every interleaving: `✓` holds, `✗N` violated with a shortest
   counterexample of N steps, `?` the --limit stopped it;
@@ -58,6 +58,7 @@ def cell(r: dict[str, Any]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("specs", nargs="*", help="spec names (default: every spec in specs/go/)")
     ap.add_argument("--out", type=Path, help="write the Markdown table here (default: stdout only)")
     ap.add_argument("--limit", type=float, default=600.0, help="seconds per explicit run")
     ap.add_argument("--bmc-limit", type=float, default=900.0, help="seconds per BMC run")
@@ -70,6 +71,8 @@ def main() -> None:
         "|---|---|---|---|---|---|",
     ]
     for path in sorted(GO.glob("*.gcv")):
+        if args.specs and path.stem not in args.specs:
+            continue
         own = constants(path)
         doc, seconds = gcverify(["check", "specs/go/go_gc.gcv", *own], args.limit)
         if doc is None:
