@@ -15,35 +15,15 @@ Long: this belongs in bench/, not in the tests.
 from __future__ import annotations
 
 import argparse
-import json
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from runner import ROOT, gcverify  # bench/runner.py (the script's own folder is on sys.path)
+
 GO = ROOT / "specs" / "go"
 INVARIANTS = re.findall(r"^invariant (\w+)", (GO / "go_gc.gcv").read_text(encoding="utf-8"), flags=re.M)
 SHORT = {name: f"{i + 1}" for i, name in enumerate(INVARIANTS)}
-
-
-def gcverify(args: list[str], limit: float) -> tuple[dict[str, Any] | None, float]:
-    start = time.monotonic()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "gcverify", *args, "--json", "-"],
-            capture_output=True,
-            text=True,
-            timeout=limit,
-            cwd=ROOT,
-        )
-    except subprocess.TimeoutExpired:
-        return None, time.monotonic() - start
-    start_of_json = re.search(r"^\{", done.stdout, flags=re.M)  # the text report may hold "{ … }"
-    doc = json.loads(done.stdout[start_of_json.start() :]) if start_of_json else None
-    return doc, time.monotonic() - start
 
 
 def constants(path: Path) -> list[str]:
@@ -74,7 +54,7 @@ def main() -> None:
         if args.specs and path.stem not in args.specs:
             continue
         own = constants(path)
-        doc, seconds = gcverify(["check", "specs/go/go_gc.gcv", *own], args.limit)
+        doc, seconds, _, _ = gcverify(["check", "specs/go/go_gc.gcv", *own], args.limit)
         if doc is None:
             row, states, deepest = "limit", "–", 10
         else:
@@ -84,7 +64,9 @@ def main() -> None:
             deepest = max((r["depth"] for r in results if r["verdict"] == "violated"), default=10)
         depth = max(12, deepest + 2)
         sizes = [a for s in bmc_set for a in ("--set", s)]
-        bdoc, bseconds = gcverify(["prove", str(path.relative_to(ROOT)), "--bmc", str(depth), *sizes], args.bmc_limit)
+        bdoc, bseconds, _, _ = gcverify(
+            ["prove", str(path.relative_to(ROOT)), "--bmc", str(depth), *sizes], args.bmc_limit
+        )
         if bdoc is None:
             bmc = f"limit ({args.bmc_limit:.0f} s)"
         else:

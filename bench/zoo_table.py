@@ -13,35 +13,12 @@ Long: this belongs in bench/, not in the tests.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from runner import ROOT, gcverify  # bench/runner.py (the script's own folder is on sys.path)
+
 ZOO = ROOT / "specs" / "barriers"
-
-
-def gcverify(args: list[str], limit: float) -> tuple[dict[str, Any] | None, float, int | None, str]:
-    """(the JSON document or None, wall seconds, exit code or None on timeout, stderr's first line)."""
-    start = time.monotonic()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "gcverify", *args, "--json", "-"],
-            capture_output=True,
-            text=True,
-            timeout=limit,
-            cwd=ROOT,
-        )
-    except subprocess.TimeoutExpired:
-        return None, time.monotonic() - start, None, ""
-    seconds = time.monotonic() - start
-    out = done.stdout
-    doc = json.loads(out[out.index("{") :]) if "{" in out else None
-    err = done.stderr.strip().splitlines()
-    return doc, seconds, done.returncode, err[0] if err else ""
 
 
 def results(doc: dict[str, Any] | None) -> list[dict[str, Any]]:
