@@ -86,6 +86,18 @@ class Model:
                 fault = out.faults[0] if out.faults else None
                 yield t, Transition(inst, out.post, fault)
 
+    def expand(self, state: State) -> tuple[list[tuple[int, State]], list[int]]:
+        """The successors of `state`: (transition id, post-state) for every enabled instance that
+        does not fault, and the transition ids of those that fault."""
+        posts: list[tuple[int, State]] = []
+        faults: list[int] = []
+        for t, tr in self.successors(state):
+            if tr.fault is None:
+                posts.append((t, tr.post))
+            else:
+                faults.append(t)
+        return posts, faults
+
     def step(self, state: State, inst: ActionInstance) -> Transition | None:
         out = self.interp.run_action(inst.action, state, inst.args)
         if out is None:
