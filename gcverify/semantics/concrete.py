@@ -18,6 +18,9 @@ class ConcreteOps:
     def value_of(self, v: int) -> int | None:
         return v
 
+    def decide(self, cond: int) -> int | None:
+        return cond
+
     def not_(self, a: int) -> int:
         return 1 - a
 

@@ -88,19 +88,22 @@ class Compiler(Generic[V]):
 
     def assume(self, f: Frame[V], cond: V) -> None:
         ops = self.ops
-        k = ops.value_of(cond)
+        if ops.value_of(cond) == 1:
+            return
+        holds = ops.or_(ops.not_(f.path), cond)
+        k = ops.decide(holds)
         if k == 1:
             return
-        if k == 0 and ops.value_of(f.path) == 1:
+        if k == 0:
             raise Disabled
-        f.enabled = ops.and_(f.enabled, ops.or_(ops.not_(f.path), cond))
+        f.enabled = ops.and_(f.enabled, holds)
 
     def fault(self, f: Frame[V], cond: V, kind: n.FaultKind, span: Span | None) -> None:
         ops = self.ops
         if ops.value_of(cond) == 0:
             return
         c = ops.and_(f.path, f.enabled, cond)
-        k = ops.value_of(c)
+        k = ops.decide(c)
         if k == 0:
             return
         f.faults.append(Fault(c, kind, span))
@@ -683,7 +686,7 @@ class Compiler(Generic[V]):
 
         def run(f: Frame[V]) -> None:
             c = fc(f)
-            k = ops.value_of(c)
+            k = ops.decide(c)
             if k == 1:
                 then(f)
                 return

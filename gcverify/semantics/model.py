@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError
 from gcverify.ir import nodes as n
+from gcverify.semantics.compiled import Compiled, compile_model
 from gcverify.semantics.concrete import CONCRETE
 from gcverify.semantics.interp import Disabled, Fault, Interpreter, Stop
 from gcverify.semantics.layout import Layout
@@ -34,6 +35,7 @@ class Model:
         self.spec = spec
         self.layout = Layout(spec)
         self.interp: Interpreter[int] = Interpreter(spec, CONCRETE, self.layout)
+        self._compiled: Compiled | None = None
         # instances[t] = the action instance with transition id t
         self.instances: list[ActionInstance] = []
         # by (pc slot, pc value) -> transition ids that need that program counter
@@ -86,9 +88,21 @@ class Model:
                 fault = out.faults[0] if out.faults else None
                 yield t, Transition(inst, out.post, fault)
 
+    @property
+    def compiled(self) -> Compiled:
+        """The actions and invariants staged into Python source (compiled.py), built on first use."""
+        if self._compiled is None:
+            self._compiled = compile_model(self.spec, self.layout, self.instances, self.by_pc, self.pc_slots)
+        return self._compiled
+
     def expand(self, state: State) -> tuple[list[tuple[int, State]], list[int]]:
         """The successors of `state`: (transition id, post-state) for every enabled instance that
-        does not fault, and the transition ids of those that fault."""
+        does not fault, and the transition ids of those that fault (compiled; in transition-id
+        order within each process, processes in order)."""
+        return self.compiled.expand(state)
+
+    def expand_interpreted(self, state: State) -> tuple[list[tuple[int, State]], list[int]]:
+        """`expand` by the plain interpreter: what the compiled code is tested against."""
         posts: list[tuple[int, State]] = []
         faults: list[int] = []
         for t, tr in self.successors(state):
@@ -106,6 +120,11 @@ class Model:
 
     def check(self, index: int, state: State) -> bool:
         """Whether invariant `index` holds in `state` (a fault while evaluating it counts as false)."""
+        return self.compiled.invariants[index](state)
+
+    def check_interpreted(self, index: int, state: State) -> bool:
+        """`check` by the plain interpreter (replay uses it, so a counterexample found with the
+        compiled code is confirmed without it)."""
         value, faults = self.interp.eval_invariant(index, state)
         return bool(value) and not faults
 

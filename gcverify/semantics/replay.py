@@ -39,6 +39,6 @@ def check_counterexample(model: Model, trace: Trace, invariant: int | None) -> N
         if t is None or t.fault is None:
             raise InternalError("the replayed trace does not end in a fault")
         return
-    if model.check(invariant, trace.last):
+    if model.check_interpreted(invariant, trace.last):
         name = model.spec.invariants[invariant].name
         raise InternalError(f"the replayed counterexample does not violate {name!r}")

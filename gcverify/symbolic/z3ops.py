@@ -37,6 +37,9 @@ class Z3Ops:
             return z3.BoolVal(bool(value), self.ctx)
         return z3.BitVecVal(value, self.width, self.ctx)
 
+    def decide(self, cond: z3.ExprRef) -> int | None:
+        return self.value_of(cond)
+
     def value_of(self, v: z3.ExprRef) -> int | None:
         if z3.is_true(v):
             return 1
