@@ -93,7 +93,7 @@ class Symmetry:
         # the generated functions (signature_source): typed by what that source returns
         self._sig = [cast(SigFn, namespace[f"_sig{a}"]) for a in range(len(self.sorts))]
         self._iso = [cast(IsoFn, namespace[f"_iso{a}"]) for a in range(len(self.sorts))]
-        self._by_order: dict[tuple[Order, ...], tuple[itemgetter[tuple[int, ...]], list[tuple[int, Perm]]]] = {}
+        self._by_order: dict[tuple[Order, ...], Callable[[State], State]] = {}
         self._perms: dict[tuple[Perm, ...], tuple[itemgetter[tuple[int, ...]], list[tuple[int, Perm]]]] = {}
 
     # ------------------------------------------------------------ signatures
@@ -205,20 +205,27 @@ class Symmetry:
 
     def arrange(self, s: State, orders: tuple[Order, ...]) -> State:
         """The state with the elements of each sort put in the given order (orders[a][new] = old)."""
-        got = self._by_order.get(orders)
-        if got is None:
-            perms = []
-            for order in orders:
-                perm = [0] * len(order)
-                for new, e in enumerate(order):
-                    perm[e] = new
-                perms.append(tuple(perm))
-            got = self._by_order[orders] = self.compiled(tuple(perms))
-        getter, fix = got
-        out = list(getter(s))
+        fn = self._by_order.get(orders)
+        if fn is None:
+            fn = self._by_order[orders] = self.arranger(orders)
+        return fn(s)
+
+    def arranger(self, orders: tuple[Order, ...]) -> Callable[[State], State]:
+        """A generated function that builds the arranged state as one tuple display."""
+        perms = []
+        for order in orders:
+            perm = [0] * len(order)
+            for new, e in enumerate(order):
+                perm[e] = new
+            perms.append(tuple(perm))
+        getter, fix = self.compiled(tuple(perms))
+        src = list(getter(tuple(range(self.layout.size))))
+        cells = [f"s[{i}]" for i in src]
         for j, vmap in fix:
-            out[j] = vmap[out[j]]
-        return tuple(out)
+            cells[j] = f"{vmap!r}[{cells[j]}]"
+        namespace: dict[str, object] = {}
+        exec(f"def arrange(s):\n    return ({', '.join(cells)},)\n", namespace)
+        return cast(Callable[[State], State], namespace["arrange"])
 
     # ------------------------------------------------------------ canonical forms
 
@@ -226,6 +233,14 @@ class Symmetry:
         """The canonical representative of `state`'s orbit and the orbit's size."""
         if not self.sorts:
             return state, 1
+        if len(self._sig) == 1:  # the common case, kept short: one sort, every signature distinct
+            sigs, counts = self._sig[0](state)
+            if len(set(sigs)) == len(sigs):
+                key = (tuple(sorted(range(len(sigs)), key=sigs.__getitem__)),)
+                fn = self._by_order.get(key)
+                if fn is None:
+                    fn = self._by_order[key] = self.arranger(key)
+                return fn(state), self.group_size
         choices: list[list[Order]] = []
         fixed = 1
         single = True
