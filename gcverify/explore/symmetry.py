@@ -233,8 +233,9 @@ class Symmetry:
         """The canonical representative of `state`'s orbit and the orbit's size."""
         if not self.sorts:
             return state, 1
+        first = self._sig[0](state)
         if len(self._sig) == 1:  # the common case, kept short: one sort, every signature distinct
-            sigs, counts = self._sig[0](state)
+            sigs = first[0]
             if len(set(sigs)) == len(sigs):
                 key = (tuple(sorted(range(len(sigs)), key=sigs.__getitem__)),)
                 fn = self._by_order.get(key)
@@ -245,7 +246,7 @@ class Symmetry:
         fixed = 1
         single = True
         for a, sig in enumerate(self._sig):
-            sigs, counts = sig(state)
+            sigs, counts = first if a == 0 else sig(state)
             ranked = tuple(sorted(range(len(sigs)), key=sigs.__getitem__))
             f = self.isolated_ties(a, state, sigs, counts, ranked)
             if f:
