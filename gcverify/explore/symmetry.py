@@ -26,7 +26,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import cast
+from typing import Any, cast
 
 from gcverify.ir import nodes as n
 from gcverify.semantics.layout import Layout
@@ -34,7 +34,7 @@ from gcverify.semantics.state import State
 
 Perm = tuple[int, ...]  # element -> its new index, for one sort
 Order = tuple[int, ...]  # new index -> element, for one sort
-SigFn = Callable[[State], tuple[list[tuple[int, ...]], list[int]]]  # signatures, reference counts
+SigFn = Callable[[State], tuple[list[Any], list[int]]]  # signatures (tuples or ints), reference counts
 IsoFn = Callable[[State, list[int]], list[bool]]
 
 
@@ -113,6 +113,8 @@ class Symmetry:
         """A function of the state giving, per element of sort `a`, its signature and whether it
         is isolated (holds no reference to a symmetric element, none refers to it, and its entries
         do not differ by another sort's element)."""
+        if not any(g.unordered for groups in self.own[a] for g in groups):
+            return self.packed_signature_source(a)
         size = self.sorts[a].size
         tags = sorted({self.tag[j] for j in self.ref_slots[a]})
         width = max(len(tags), 1)
@@ -142,7 +144,40 @@ class Symmetry:
         lines.append(f"    return [{', '.join(isos)}]")
         return "\n".join(lines)
 
-    def isolated_ties(self, a: int, s: State, sigs: list[tuple[int, ...]], counts: list[int], ranked: Order) -> int:
+    def packed_signature_source(self, a: int) -> str:
+        """`signature_source` when no entry is keyed by two symmetric sorts: each signature is
+        one int (the same values in mixed radix, which is injective), cheaper to build and sort.
+        Reference counts per origin are digits in base `base`; c[e] is element e's number."""
+        size = self.sorts[a].size
+        tags = sorted({self.tag[j] for j in self.ref_slots[a]})
+        col = {t: k for k, t in enumerate(tags)}
+        base = len(self.ref_slots[a]) + 1
+        scale = base ** max(len(tags), 1)
+        lines = [f"def _sig{a}(s):", f"    c = [0] * {size + 1}"]
+        lines.extend(f"    c[s[{j}]] += {base ** col[self.tag[j]]}" for j in self.ref_slots[a])
+        sigs, isos = [], []
+        for e in range(size):
+            expr = "0"
+            alone = [f"not c[{e}]"]
+            for g in self.own[a][e]:
+                for j in g.slots:
+                    b = self.value_sort[j]
+                    if b >= 0:
+                        radix, val = 3, self.value_source(j, a, e)
+                        alone.append(f"s[{j}] == {self.sorts[b].size}")
+                    else:
+                        var = self.spec.vars[self.layout.owner(j)[0]]
+                        r = var.sort.elements()
+                        radix, val = len(r), f"s[{j}]" if r.start == 0 else f"(s[{j}] - {r.start})"
+                    expr = val if expr == "0" else f"({expr}) * {radix} + {val}"
+            sigs.append(f"({expr}) * {scale} + c[{e}]")
+            isos.append("(" + " and ".join(alone) + ")")
+        lines.append(f"    return [{', '.join(sigs)}], c")
+        lines.append(f"def _iso{a}(s, c):")
+        lines.append(f"    return [{', '.join(isos)}]")
+        return "\n".join(lines)
+
+    def isolated_ties(self, a: int, s: State, sigs: list[Any], counts: list[int], ranked: Order) -> int:
         """The product of the factorials of the classes of equal signatures of sort `a` when
         every such class is isolated (so the order `ranked` alone gives the canonical form of
         this sort), else 0."""
@@ -160,9 +195,7 @@ class Symmetry:
             run = 1
         return fixed
 
-    def orders(
-        self, a: int, s: State, sigs: list[tuple[int, ...]], counts: list[int], ranked: Order
-    ) -> tuple[list[Order], int]:
+    def orders(self, a: int, s: State, sigs: list[Any], counts: list[int], ranked: Order) -> tuple[list[Order], int]:
         """Every order of sort `a` that sorts its elements by signature (one order of each class
         of isolated equals), and the product of those classes' factorials."""
         isolated = self._iso[a](s, counts)
