@@ -236,6 +236,8 @@ def _run(
                     f"{r.name}: holds = exhaustive over all {r.states:,} reachable states with {r.scope()}",
                     markup=False,
                 )
+            if r.search is not None:
+                out.print(f"{r.name}: {r.search.describe(r.states)}", markup=False)
             if any(isinstance(c.evidence, BoundedDepth) for c in r.results):
                 out.print(f"{r.name}: bounded = no violation within {r.depth} steps, with {r.scope()}", markup=False)
     if json_out:
@@ -288,7 +290,29 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
     type=click.FloatRange(min=0.0, min_open=True),
     help="Stop after this many seconds (verdict: unknown).",
 )
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=1),
+    metavar="MB",
+    help="Stop when the search's processes hold more than MB megabytes (MiB) of memory (verdict: unknown).",
+)
 @click.option("--deadlock", is_flag=True, help="Also report states where no process can move.")
+@click.option(
+    "--symmetry/--no-symmetry",
+    default=True,
+    show_default=True,
+    help="Store one state for all states that differ only by a permutation of a scalarset's elements "
+    "(objects, mutators, …): far fewer states, the same verdicts and counterexample lengths.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Explore with N worker processes, each owning a share of the states (0: one per core). "
+    "States, verdicts and counterexample lengths are those of one process.",
+)
 def check(
     paths: tuple[str, ...],
     sets: tuple[str, ...],
@@ -299,7 +323,10 @@ def check(
     depth: int,
     max_states: int | None,
     max_seconds: float | None,
+    max_memory: int | None,
     deadlock: bool,
+    symmetry: bool,
+    workers: int,
 ) -> None:
     """Check specs: each PATH is a .gcv file or a folder of them; none means the bundled specs."""
     files = spec_files(paths)
@@ -312,7 +339,10 @@ def check(
         engine=EngineChoice(engine),
         max_states=max_states,
         max_seconds=max_seconds,
+        max_memory_mb=max_memory,
         check_deadlock=deadlock,
+        symmetry=symmetry,
+        workers=workers,
         bmc_depth=depth,
         solver_timeout=solver_timeout,
     )

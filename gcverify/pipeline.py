@@ -33,6 +33,7 @@ from gcverify.results import (
     NotInductive,
     Partial,
     Refuted,
+    SearchStats,
     SolverUnknown,
     SpecResult,
     Verdict,
@@ -57,7 +58,10 @@ class CheckConfig:
     engine: EngineChoice = EngineChoice.EXPLICIT
     max_states: int | None = None
     max_seconds: float | None = None
+    max_memory_mb: int | None = None
     check_deadlock: bool = False
+    symmetry: bool = True  # explicit search: one state of each orbit under permutations of scalarsets
+    workers: int = 1  # explicit search: worker processes (0: one per core)
     bmc_depth: int = 20
     induction_k: int = 1
     all_sizes: bool = False  # induction with Object uninterpreted: for heaps of every size
@@ -91,7 +95,10 @@ def check_spec(spec: n.Spec, config: CheckConfig, reload: Reload | None = None) 
         ExploreConfig(
             max_states=config.max_states,
             max_seconds=config.max_seconds,
+            max_memory_mb=config.max_memory_mb,
             check_deadlock=config.check_deadlock,
+            symmetry=config.symmetry,
+            workers=config.workers,
             progress=config.progress,
         ),
     )
@@ -102,6 +109,7 @@ def check_spec(spec: n.Spec, config: CheckConfig, reload: Reload | None = None) 
         depth=search.depth,
         seconds=search.seconds,
         complete=search.complete,
+        search=_search_stats(search),
     )
     if config.engine is EngineChoice.AUTO and any(c.verdict is Verdict.UNKNOWN for c in result.results):
         bounded = {c.property: c for c in bmc_spec(spec, config).results}
@@ -306,6 +314,17 @@ def _fault_finding(model: Model, trace: Trace) -> Finding:
     return Finding(kind=FindingKind.FAULT, trace=trace, message=tr.fault.kind.value, span=tr.fault.span)
 
 
+def _search_stats(search: Search) -> SearchStats:
+    return SearchStats(
+        generated=search.generated,
+        unreduced_states=search.unreduced_states,
+        collision_calculated=search.collision_calculated,
+        collision_observed=search.collision_observed,
+        bytes_per_state=search.bytes_per_state,
+        workers=search.workers,
+    )
+
+
 def _explicit_results(model: Model, search: Search, config: CheckConfig) -> list[CheckResult]:
     spec = model.spec
     expected = {e.property: e for e in spec.expectations}
@@ -337,8 +356,7 @@ def _explicit_results(model: Model, search: Search, config: CheckConfig) -> list
             )
         )
     if search.fault is not None:
-        number, t = search.fault
-        trace = replay(model, model.initial(), [*search.path(model, number), model.instances[t]])
+        trace = replay(model, model.initial(), search.fault_path(model))
         finding = _fault_finding(model, trace)
         out.append(
             _result(

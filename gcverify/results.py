@@ -1,7 +1,8 @@
 """Results: the single source of truth that every report renders.
 
 Owns: `Verdict`, the evidence kinds behind a verdict (`ExhaustiveSearch`, `Partial`), `Finding`
-(a counterexample with what it violates), `CheckResult` (one property of one spec) and `SpecResult`.
+(a counterexample with what it violates), `CheckResult` (one property of one spec), `SearchStats`
+(an explicit search's figures) and `SpecResult`.
 A `holds` always carries its scope: the constants it was checked with and how (see `scope()`).
 Must not import gcverify.explore, gcverify.pipeline, gcverify.report or gcverify.cli.
 """
@@ -246,6 +247,28 @@ class CheckResult:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SearchStats:
+    """Figures of an explicit search besides its state count, as TLC reports them."""
+
+    generated: int  # successor states computed, duplicates included
+    unreduced_states: int | None  # the states there would have been without symmetry (None: no reduction)
+    collision_calculated: float  # chance of a fingerprint collision, TLC's "calculated (optimistic)"
+    collision_observed: float | None  # 1 / the least gap between two fingerprints (TLC's "observed")
+    bytes_per_state: float  # memory of the visited set per stored state
+    workers: int
+
+    def describe(self, states: int) -> str:
+        reduced = "" if self.unreduced_states is None else f" ({self.unreduced_states:,} without symmetry)"
+        observed = "" if self.collision_observed is None else f", {self.collision_observed:.1e} observed"
+        workers = f", {self.workers} workers" if self.workers > 1 else ""
+        return (
+            f"{states:,} states{reduced}, {self.generated:,} generated{workers}; fingerprint collision "
+            f"probability {self.collision_calculated:.1e} calculated (optimistic){observed}; "
+            f"visited set {self.bytes_per_state:.1f} bytes/state"
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SpecResult:
     spec: n.Spec
     results: tuple[CheckResult, ...]
@@ -253,6 +276,7 @@ class SpecResult:
     depth: int
     seconds: float
     complete: bool
+    search: SearchStats | None = None  # for the explicit engine
 
     @property
     def name(self) -> str:

@@ -18,4 +18,7 @@ def spec_from_text(text: str, overrides: dict[str, str] | None = None) -> n.Spec
 
 
 def run(text: str, overrides: dict[str, str] | None = None, **config: object) -> SpecResult:
+    """Check a spec given as text.  Without symmetry reduction unless the test asks for it
+    (`symmetry=True`), so state counts are those of the plain state space."""
+    config.setdefault("symmetry", False)
     return check_spec(spec_from_text(text, overrides), CheckConfig(**config))  # type: ignore[arg-type]

@@ -1,20 +1,32 @@
-"""Breadth-first exploration with fingerprints and parent links.
+"""Breadth-first exploration: the one search loop, over one partition of the states or several.
 
-Owns: `explore(model, config)`: the one search loop.  Visited states are kept as 64-bit
-fingerprints (Python's hash of the state tuple) mapped to a state number; each state number has a
-parent number and the transition that reached it, so a trace is rebuilt by replaying transitions
-from the initial state (semantics/replay.py).  Breadth-first order makes every counterexample a
-shortest one.  The engine never prints: it reports progress through a callback.
+Owns: `ExploreConfig`, `Progress`, `Target` (the state a finding ends in, with the keys its trace
+is rebuilt through), `Search` (what a search found; `path` and `fault_path` rebuild a trace),
+`Partitions` (the protocol through which the loop drives the partitions of the state space; see
+NOTE(levels) in partition.py), `LocalPartitions` (one partition, in this process) and `explore`.
+The loop goes level by level, so every counterexample is a shortest one.  It stops at a level
+boundary once every invariant is violated (so state counts do not depend on the order within a
+level, nor on the number of workers), and within a level when a limit is reached (states, seconds,
+memory): the verdicts left open are then unknown.  Visited states are canonical under symmetry
+(explore/symmetry.py); the sum of their orbit sizes is the number of states the search would have
+stored without it.  The engine never prints: progress goes to a callback.
 Must not import z3, gcverify.pipeline or gcverify.report.
 """
 
 from __future__ import annotations
 
+import os
 import time
-from array import array
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 
+from gcverify.diagnostics import InternalError
+from gcverify.explore.parallel import ParallelPartitions
+from gcverify.explore.partition import Canon, Codec, Commit, Expansion, Partition, Tick, resident_bytes
+from gcverify.explore.symmetry import Symmetry
+from gcverify.explore.trace import Layers, layers, walk
+from gcverify.explore.visited import collision_probability, fingerprint
 from gcverify.semantics.model import Model
 from gcverify.semantics.state import ActionInstance, State
 
@@ -31,101 +43,268 @@ class Progress:
 class ExploreConfig:
     max_states: int | None = None
     max_seconds: float | None = None
+    max_memory_mb: int | None = None  # resident memory of the search's processes, in MiB
     check_deadlock: bool = False
+    symmetry: bool = True  # visit one state of each orbit under permutations of the scalarsets
+    workers: int = 1  # processes that expand states; 0: one per core
     progress: Callable[[Progress], None] | None = None
     progress_interval: float = 0.5
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A stored state a finding ends in: its key, its depth and (once the search has ended) the
+    candidate keys of each depth on its way back to the initial state (see explore/trace.py)."""
+
+    key: int
+    depth: int
+    layers: Layers = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Search:
-    """What a search found.  State numbers index `parent` and `via`."""
+    """What a search found."""
 
-    states: int = 0
-    depth: int = 0
-    complete: bool = False
-    stop_reason: str = ""
-    seconds: float = 0.0
-    violations: dict[int, int] = field(default_factory=dict)  # invariant -> state number
-    fault: tuple[int, int] | None = None  # (state number, transition id)
-    deadlock: int | None = None
-    parent: array[int] = field(default_factory=lambda: array("q"))
-    via: array[int] = field(default_factory=lambda: array("q"))
+    states: int
+    depth: int
+    complete: bool
+    stop_reason: str
+    seconds: float
+    violations: Mapping[int, Target]  # invariant -> the state violating it
+    fault: Target | None  # a state with a step that faults
+    deadlock: Target | None
+    unreduced_states: int | None  # the states without symmetry reduction; None: no reduction
+    generated: int  # successor states computed, duplicates included (TLC's "states generated")
+    bytes_per_state: float  # of the visited set
+    collision_calculated: float  # TLC's optimistic estimate of a fingerprint collision
+    collision_observed: float | None  # 1 / the least gap between two fingerprints
+    workers: int
+    canon: Canon | None = field(default=None, compare=False, repr=False)
 
-    def path(self, model: Model, state: int) -> list[ActionInstance]:
-        out: list[ActionInstance] = []
-        while state > 0:
-            out.append(model.instances[self.via[state]])
-            state = self.parent[state]
-        out.reverse()
-        return out
+    def path(self, model: Model, target: Target) -> list[ActionInstance]:
+        """A concrete shortest path from the initial state to a state whose canonical form is `target`'s."""
+        ids, _ = walk(model, self.canon, target.layers)
+        return [model.instances[t] for t in ids]
+
+    def fault_path(self, model: Model) -> list[ActionInstance]:
+        """A path to the faulting state, then its faulting step (the one with the lowest id)."""
+        if self.fault is None:
+            raise InternalError("fault_path of a search that found no fault")
+        ids, last = walk(model, self.canon, self.fault.layers)
+        _, faults = model.expand(last)
+        if not faults:
+            raise InternalError("the rebuilt path to a faulting state ends in a state without a faulting step")
+        return [model.instances[t] for t in [*ids, min(faults)]]
+
+
+class Partitions(Protocol):
+    """The partitions of the state space and the transport between them (NOTE(levels)).  One
+    partition in this process, or one per worker process (parallel.py); a set of Ray actors would
+    implement the same calls."""
+
+    count: int
+
+    def seed(self, state: State, orbit: int) -> None: ...
+
+    def expand(self, remaining: int | None, invariants: Sequence[int], tick: Tick) -> list[Expansion]: ...
+
+    def commit(self, allowances: Sequence[int]) -> list[Commit]: ...
+
+    def links(self, wanted: set[int]) -> dict[int, int]: ...
+
+    def figures(self) -> tuple[int, int | None]: ...  # bytes of the visited tables, least key gap
+
+    def memory(self) -> int: ...  # resident bytes of every process of the search
+
+    def close(self) -> None: ...
+
+
+class LocalPartitions:
+    """A single partition, in this process."""
+
+    count = 1
+
+    def __init__(self, model: Model, canon: Canon | None, codec: Codec) -> None:
+        self.part = Partition(model, canon, codec)
+
+    def seed(self, state: State, orbit: int) -> None:
+        self.part.seed(state, orbit)
+
+    def expand(self, remaining: int | None, invariants: Sequence[int], tick: Tick) -> list[Expansion]:
+        part = self.part
+
+        def should_stop() -> bool:
+            if remaining is not None and part.fresh_lower_bound >= remaining:
+                return True
+            return bool(tick(part.fresh_lower_bound, part.frontier_size))
+
+        done = part.expand(invariants, remaining, should_stop, _unreachable, _nothing)
+        return [replace(done, fresh=part.count_fresh())]
+
+    def commit(self, allowances: Sequence[int]) -> list[Commit]:
+        return [self.part.commit(allowances[0])]
+
+    def links(self, wanted: set[int]) -> dict[int, int]:
+        return self.part.links(wanted)
+
+    def figures(self) -> tuple[int, int | None]:
+        return self.part.table.nbytes, self.part.table.least_gap()
+
+    def memory(self) -> int:
+        return resident_bytes(os.getpid())
+
+    def close(self) -> None:
+        pass
+
+
+def _unreachable(dest: int, batch: object) -> None:
+    raise InternalError(f"a single partition sent a batch to partition {dest}")
+
+
+def _nothing() -> None:
+    pass
+
+
+def worker_count(workers: int) -> int:
+    """`workers`, with 0 meaning one per core this process may run on."""
+    if workers > 0:
+        return workers
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def explore(model: Model, config: ExploreConfig) -> Search:
-    start = time.monotonic()
-    res = Search()
-    n_inv = len(model.spec.invariants)
-    pending = set(range(n_inv))
+    symmetry = Symmetry(model.spec, model.layout) if config.symmetry else None
+    canon = symmetry.canon if symmetry is not None and symmetry.sorts else None
+    codec = Codec.for_spec(model.spec, model.layout.size)
+    workers = worker_count(config.workers)
+    # Compile the model's actions (and the canonicaliser) before the clock starts and before any
+    # worker is forked, so that workers inherit them.
     init = model.initial()
-    seen: dict[int, int] = {hash(init): 0}
-    res.parent.append(-1)
-    res.via.append(-1)
-    for i in sorted(pending):
-        if not model.check(i, init):
-            res.violations[i] = 0
-    pending -= res.violations.keys()
-    frontier: list[tuple[int, State]] = [(0, init)]
-    next_report = start + config.progress_interval
-    depth = 0
-    successors = model.successors
-    check = model.check
-    processed = 0
-    limit = config.max_states
-    while frontier and (pending or config.check_deadlock or n_inv == 0):
-        nxt: list[tuple[int, State]] = []
-        for number, state in frontier:
-            moved = False
-            for t, tr in successors(state):
-                moved = True
-                if tr.fault is not None:
-                    if res.fault is None:
-                        res.fault = (number, t)
-                    continue
-                fp = hash(tr.post)
-                if fp in seen:
-                    continue
-                j = len(res.parent)
-                seen[fp] = j
-                res.parent.append(number)
-                res.via.append(t)
-                nxt.append((j, tr.post))
-                for i in list(pending):
-                    if not check(i, tr.post):
-                        res.violations[i] = j
-                        pending.discard(i)
-                if limit is not None and len(res.parent) >= limit:
-                    res.stop_reason = f"state limit of {limit:,} reached"
-                    break
-            if res.stop_reason:
+    model.expand(init)
+    if canon is not None:
+        canon(init)
+    parts: Partitions
+    if workers > 1 and ParallelPartitions.available():
+        parts = ParallelPartitions(model, canon, codec, workers)
+    else:
+        parts = LocalPartitions(model, canon, codec)
+    try:
+        return _Run(model, config, canon, parts).run()
+    finally:
+        parts.close()
+
+
+def allowances(fresh: Sequence[int], remaining: int | None) -> list[int]:
+    """How many of its new states each partition may store: all, unless that would pass the state
+    limit; then the partitions in order, until the limit."""
+    if remaining is None:
+        return list(fresh)
+    out: list[int] = []
+    for f in fresh:
+        out.append(max(0, min(f, remaining)))
+        remaining -= out[-1]
+    return out
+
+
+class _Run:
+    """One search: the level loop and its bookkeeping."""
+
+    def __init__(self, model: Model, config: ExploreConfig, canon: Canon | None, parts: Partitions) -> None:
+        self.model, self.config, self.canon, self.parts = model, config, canon, parts
+        self.start = time.monotonic()
+        self.next_tick = self.start  # the first look at memory is at once, then every progress_interval
+        self.stop_reason = ""
+        self.states = self.depth = self.frontier = 0
+        self.unreduced = self.generated = 0
+        self.violations: dict[int, Target] = {}
+        self.fault: Target | None = None
+        self.deadlock: Target | None = None
+
+    def run(self) -> Search:
+        init, orbit = self._canonical(self.model.initial())
+        self.parts.seed(init, orbit)
+        self.states, self.unreduced, self.generated, self.frontier = 1, orbit, 1, 1
+        key = fingerprint(init)
+        n_inv = len(self.model.spec.invariants)
+        for i in range(n_inv):
+            if not self.model.check(i, init):
+                self.violations[i] = Target(key, 0)
+        pending = [i for i in range(n_inv) if i not in self.violations]
+        while self.frontier and (pending or self.config.check_deadlock or n_inv == 0) and not self.stop_reason:
+            limit = self.config.max_states
+            if limit is not None and self.states >= limit:
+                self.stop_reason = f"state limit of {limit:,} reached"
                 break
-            if not moved and config.check_deadlock and res.deadlock is None and not model.terminated(state):
-                res.deadlock = number
-            processed += 1
-            if processed & 63 == 0:
-                now = time.monotonic()
-                if config.progress is not None and now >= next_report:
-                    config.progress(Progress(len(res.parent), depth + 1, len(nxt), now - start))
-                    next_report = now + config.progress_interval
-                if config.max_seconds is not None and now - start > config.max_seconds:
-                    res.stop_reason = f"time limit of {config.max_seconds:g} s reached"
-                if res.stop_reason:
-                    break
-        if res.stop_reason:
-            break
-        if nxt:
-            depth += 1
-        frontier = nxt
-    res.complete = not res.stop_reason and not frontier
-    res.states = len(res.parent)
-    res.depth = depth
-    res.seconds = time.monotonic() - start
-    return res
+            self._level(pending)
+            pending = [i for i in pending if i not in self.violations]
+        return self._finish()
+
+    def _canonical(self, state: State) -> tuple[State, int]:
+        return (state, 1) if self.canon is None else self.canon(state)
+
+    def _level(self, pending: list[int]) -> None:
+        """Expand every frontier state and commit the new states they lead to (one more depth)."""
+        limit = self.config.max_states
+        remaining = None if limit is None else limit - self.states
+        expansions = self.parts.expand(remaining, pending, self._tick)
+        self.generated += sum(e.generated for e in expansions)
+        if self.fault is None:
+            self.fault = _least(self.depth, [e.fault for e in expansions])
+        if self.deadlock is None and self.config.check_deadlock:
+            self.deadlock = _least(self.depth, [e.deadlock for e in expansions])
+        fresh = [e.fresh for e in expansions]
+        commits = self.parts.commit(allowances(fresh, remaining))
+        new = sum(c.new for c in commits)
+        self.states += new
+        self.unreduced += sum(c.orbits for c in commits)
+        self.frontier = new
+        if new:
+            self.depth += 1
+        for i in pending:
+            target = _least(self.depth, [c.violations.get(i) for c in commits])
+            if target is not None:
+                self.violations[i] = target
+        if remaining is not None and sum(fresh) > new:
+            self.stop_reason = self.stop_reason or f"state limit of {limit:,} reached"
+
+    def _tick(self, fresh: int, queue: int) -> str:
+        """Called while a level is expanded: progress, time and memory limits; why to stop, if so."""
+        now = time.monotonic()
+        cfg = self.config
+        if cfg.max_seconds is not None and now - self.start > cfg.max_seconds:
+            self.stop_reason = f"time limit of {cfg.max_seconds:g} s reached"
+        if now >= self.next_tick:
+            self.next_tick = now + cfg.progress_interval
+            if cfg.max_memory_mb is not None and self.parts.memory() > cfg.max_memory_mb << 20:
+                self.stop_reason = f"memory limit of {cfg.max_memory_mb:,} MB reached"
+            if cfg.progress is not None:
+                cfg.progress(Progress(self.states + fresh, self.depth + 1, queue, now - self.start))
+        return self.stop_reason
+
+    def _finish(self) -> Search:
+        def traced(target: Target) -> Target:
+            return replace(target, layers=layers(self.parts.links, target.key, target.depth))
+
+        nbytes, gap = self.parts.figures()
+        return Search(
+            states=self.states,
+            depth=self.depth,
+            complete=not self.stop_reason and not self.frontier,
+            stop_reason=self.stop_reason,
+            seconds=time.monotonic() - self.start,
+            violations={i: traced(t) for i, t in sorted(self.violations.items())},
+            fault=None if self.fault is None else traced(self.fault),
+            deadlock=None if self.deadlock is None else traced(self.deadlock),
+            unreduced_states=None if self.canon is None else self.unreduced,
+            generated=self.generated,
+            bytes_per_state=nbytes / self.states,
+            collision_calculated=collision_probability(self.states, self.generated),
+            collision_observed=None if gap is None else 1.0 / gap,
+            workers=self.parts.count,
+            canon=self.canon,
+        )
+
+
+def _least(depth: int, keys: Sequence[int | None]) -> Target | None:
+    found = [k for k in keys if k is not None]
+    return Target(min(found), depth) if found else None

@@ -69,6 +69,7 @@ def result_dict(r: SpecResult) -> dict[str, Any]:
         "depth": r.depth,
         "seconds": round(r.seconds, 3),
         "complete": r.complete,
+        "search": None if r.search is None else dataclasses.asdict(r.search),
         "results": [
             {
                 "property": c.property,

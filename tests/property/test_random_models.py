@@ -155,13 +155,18 @@ def check_against_reference(ms: ModelSpec, result: SpecResult, model: Model, ref
 @given(model_specs())
 def test_random_model_agrees_with_reference_bfs(ms: ModelSpec) -> None:
     spec = load(ms.text)
-    result = check_spec(spec, CheckConfig(max_states=MAX_STATES))
+    result = check_spec(spec, CheckConfig(max_states=MAX_STATES, symmetry=False))
     model = Model(spec)
     ref = reference_bfs(model, MAX_STATES)
     for r in result.results:
         event(f"{r.property if r.property == 'faults' else 'invariant'} {r.verdict.value}")
     event(f"reachable states: {'<10' if len(ref.states) < 10 else '<100' if len(ref.states) < 100 else '>=100'}")
     check_against_reference(ms, result, model, ref)
+    reduced = check_spec(spec, CheckConfig(max_states=MAX_STATES))  # symmetry: the same verdicts, exact orbit sums
+    if ref.complete and reduced.complete:
+        assert reduced.search is not None
+        assert reduced.search.unreduced_states in (None, len(ref.states))
+        assert [r.verdict for r in reduced.results] == [r.verdict for r in result.results]
 
 
 # A fixed model with a known answer, so that the machinery above is itself checked.
@@ -183,7 +188,7 @@ def test_reference_bfs_on_a_known_model() -> None:
     assert ref.complete
     assert len(ref.states) == 8  # x in 0..3, b in {false, true}; one control point
     assert ref.first_violation == {0: 3}
-    result = check_spec(spec, CheckConfig(max_states=MAX_STATES))
+    result = check_spec(spec, CheckConfig(max_states=MAX_STATES, symmetry=False))
     verdicts = {r.property: r.verdict for r in result.results}
     assert verdicts == {"small": Verdict.VIOLATED, "any": Verdict.HOLDS}
     check_against_reference(ModelSpec(COUNTER, ("small", "any")), result, model, ref)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+from pathlib import Path
 
-from gcverify.diagnostics import InternalError
+import pytest
+from click.testing import CliRunner
+
+from gcverify.cli import main
+from gcverify.diagnostics import ExitCode, InternalError
+from gcverify.explore.search import ExploreConfig, explore
+from gcverify.explore.trace import walk
+from gcverify.explore.visited import fingerprint
 from gcverify.results import FindingKind, Partial, Verdict
 from gcverify.semantics.model import Model
 from gcverify.semantics.replay import check_counterexample, replay
@@ -138,3 +146,82 @@ def test_too_many_parameter_values_is_a_clean_error() -> None:
     with pytest.raises(GcverifyError) as err:
         run(text)
     assert err.value.diagnostics[0].code is Code.TOO_LARGE
+
+
+def test_memory_limit_gives_unknown() -> None:
+    text = "var x: 0..200 = 0\nprocess P { loop { await x < 200\n x := x + 1 } }\ninvariant ok: x <= 200\n"
+    [check] = run(text, max_memory_mb=1).results
+    assert check.verdict is Verdict.UNKNOWN
+    assert isinstance(check.evidence, Partial)
+    assert check.evidence.reason == "memory limit of 1 MB reached"
+
+
+
+SYMMETRIC = """
+scalarset Object of 3
+var marked: Object -> bool = false
+var count: 0..3 = 0
+process P { loop { choose o in Object where not marked[o] {
+                     marked[o] := true
+                     count := count + 1 } } }
+invariant few: count < 3
+"""
+
+
+def test_symmetry_reports_the_states_it_saved() -> None:
+    reduced = run(SYMMETRIC, symmetry=True)
+    full = run(SYMMETRIC)
+    assert reduced.search is not None and full.search is not None
+    assert full.states > reduced.states
+    assert (reduced.search.unreduced_states, full.search.unreduced_states) == (full.states, None)
+    assert [(c.verdict, len(c.finding.trace) if c.finding else None) for c in reduced.results] == [
+        (c.verdict, len(c.finding.trace) if c.finding else None) for c in full.results
+    ]
+    assert 0.0 < reduced.search.collision_calculated < 1e-15
+
+
+# B's steps reach the violation; A's come first in transition order and lead elsewhere.
+TWO_COUNTERS = """
+var x: 0..7 = 0
+var y: 0..7 = 0
+process A { loop { x := x + 1
+                   await x < 5 } }
+process B { loop { y := y + 1
+                   await y < 5 } }
+invariant ok: y < 2
+"""
+
+
+def test_trace_rebuilding_backtracks_past_successors_that_lead_nowhere() -> None:
+    model = Model(spec_from_text(TWO_COUNTERS))
+    search = explore(model, ExploreConfig())
+    target = search.violations[0]
+    assert search.canon is None and target.depth == 3
+    # Every successor of every state on the path joins the next layer (but the last, the target's),
+    # linked to that state: the walk meets A's first (lowest transition id) and must come back from
+    # their dead ends.
+    ids, _ = walk(model, None, target.layers)
+    state, decoyed = model.initial(), [dict(layer) for layer in target.layers]
+    for depth, t in enumerate(ids[:-1], 1):
+        for _, post in model.expand(state)[0]:
+            decoyed[depth].setdefault(fingerprint(post), fingerprint(state) >> 32)
+        state = replay(model, state, [model.instances[t]]).last
+    assert all(len(layer) == 2 for layer in decoyed[1:-1])
+    again, last = walk(model, None, tuple(decoyed))
+    assert again == ids and fingerprint(last) == target.key
+    trace = replay(model, model.initial(), [model.instances[t] for t in again])
+    check_counterexample(model, trace, 0)
+
+
+def test_command_line_search_options(tmp_path: Path) -> None:
+    path = tmp_path / "sym.gcv"
+    path.write_text("spec sym\n" + SYMMETRIC + "expect few violated\n", encoding="utf-8")
+    out = CliRunner().invoke(main, ["check", str(path), "--workers", "2"])
+    assert out.exit_code == ExitCode.OK, out.output
+    assert "without symmetry" in out.output and "2 workers" in out.output
+    assert "calculated (optimistic)" in out.output
+    out = CliRunner().invoke(main, ["check", str(path), "--no-symmetry", "--json", "-"])
+    search = json.loads(out.output[out.output.index("\n{") :])["specs"][0]["search"]
+    assert search["unreduced_states"] is None and search["workers"] == 1
+    out = CliRunner().invoke(main, ["check", str(path), "--max-memory", "1"])
+    assert out.exit_code == ExitCode.UNKNOWN and "memory limit of 1 MB reached" in out.output
