@@ -32,6 +32,7 @@ from gcverify.ir import nodes as n
 from gcverify.semantics.layout import Layout
 from gcverify.semantics.state import State
 
+MEMO_SIZE = 1 << 14  # recent canonical forms kept (cleared when full): a few MB, about 45% hits
 Perm = tuple[int, ...]  # element -> its new index, for one sort
 Order = tuple[int, ...]  # new index -> element, for one sort
 SigFn = Callable[[State], tuple[list[Any], list[int]]]  # signatures (tuples or ints), reference counts
@@ -94,6 +95,7 @@ class Symmetry:
         self._sig = [cast(SigFn, namespace[f"_sig{a}"]) for a in range(len(self.sorts))]
         self._iso = [cast(IsoFn, namespace[f"_iso{a}"]) for a in range(len(self.sorts))]
         self._by_order: dict[tuple[Order, ...], Callable[[State], State]] = {}
+        self._memo: dict[State, tuple[State, int]] = {}  # recent states: about half of all successors recur
         self._perms: dict[tuple[Perm, ...], tuple[itemgetter[tuple[int, ...]], list[tuple[int, Perm]]]] = {}
 
     # ------------------------------------------------------------ signatures
@@ -266,6 +268,15 @@ class Symmetry:
         """The canonical representative of `state`'s orbit and the orbit's size."""
         if not self.sorts:
             return state, 1
+        memo = self._memo
+        got = memo.get(state)
+        if got is None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            got = memo[state] = self.compute(state)
+        return got
+
+    def compute(self, state: State) -> tuple[State, int]:
         first = self._sig[0](state)
         if len(self._sig) == 1:  # the common case, kept short: one sort, every signature distinct
             sigs = first[0]
