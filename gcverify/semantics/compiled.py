@@ -58,6 +58,21 @@ class Compiled:
     source: str
 
 
+class _LastReach:
+    """`ConcreteOps.reach` remembering its last call: the invariants of one state (no_live_freed,
+    mark_complete, …) ask for the same closure one after another."""
+
+    def __init__(self) -> None:
+        self.key: tuple[object, ...] | None = None
+        self.value: list[int] = []
+
+    def __call__(self, roots: tuple[int, ...], succ: tuple[tuple[int, ...], ...], size: int) -> list[int]:
+        key = (roots, succ, size)
+        if key != self.key:
+            self.key, self.value = key, CONCRETE.reach(roots, succ, size)
+        return self.value
+
+
 class _Builder:
     def __init__(self, spec: n.Spec, layout: Layout) -> None:
         self.spec = spec
@@ -279,7 +294,7 @@ def compile_model(
     for i in range(len(spec.invariants)):
         lines.append(b.invariant(i))
     source = "\n".join(lines) + "\n"
-    namespace: dict[str, object] = {"_reach": CONCRETE.reach}
+    namespace: dict[str, object] = {"_reach": _LastReach()}
     exec(compile(source, f"<gcverify model {spec.name}>", "exec"), namespace)
     invariants = tuple(namespace[f"_inv{i}"] for i in range(len(spec.invariants)))
     return Compiled(namespace["expand"], invariants, source)  # type: ignore[arg-type]
