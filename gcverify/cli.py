@@ -7,6 +7,7 @@ a terminal and only for runs longer than a second), printing results and choosin
 
 from __future__ import annotations
 
+import enum
 import sys
 import time
 import traceback
@@ -27,6 +28,7 @@ from gcverify.explore.search import Progress
 from gcverify.ir import nodes as n
 from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec
 from gcverify.report.json import render_json
+from gcverify.report.junit import render_junit
 from gcverify.report.text import render_trace
 from gcverify.results import (
     BoundedDepth,
@@ -180,13 +182,27 @@ def main() -> None:
     """gcverify: a model checker for garbage-collector correctness."""
 
 
+class Format(enum.Enum):
+    JSON = "json"
+    JUNIT = "junit"
+
+
 def _run(
-    files: list[tuple[Path, str]], overrides: dict[str, str], config: CheckConfig, json_out: str | None, traces: bool
+    files: list[tuple[Path, str]],
+    overrides: dict[str, str],
+    config: CheckConfig,
+    json_out: str | None,
+    traces: bool,
+    fmt: Format | None = None,
+    output: str = "-",
 ) -> ExitCode:
-    """Check each file, print traces, the table and the scope of every `holds`; the exit code."""
-    out = Console(stderr=False, highlight=False, soft_wrap=True)
+    """Check each file, print traces, the table and the scope of every `holds`; the exit code.
+    With `fmt`, also write the results in that format to `output` ('-': standard output, and
+    then the table goes to standard error so the document stays clean)."""
+    to_stdout = (fmt is not None and output == "-") or json_out == "-"
+    out = Console(stderr=to_stdout, highlight=False, soft_wrap=True)
     if not out.is_terminal:
-        out = Console(stderr=False, highlight=False, soft_wrap=True, width=200)
+        out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, width=200)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     code = ExitCode.OK
     results: list[SpecResult] = []
@@ -241,12 +257,19 @@ def _run(
             if any(isinstance(c.evidence, BoundedDepth) for c in r.results):
                 out.print(f"{r.name}: bounded = no violation within {r.depth} steps, with {r.scope()}", markup=False)
     if json_out:
-        text = render_json(results, errors)
-        if json_out == "-":
-            click.echo(text)
-        else:
-            Path(json_out).write_text(text + "\n", encoding="utf-8")
+        _write(render_json(results, errors), json_out)
+    if fmt is Format.JSON:
+        _write(render_json(results, errors), output)
+    elif fmt is Format.JUNIT:
+        _write(render_junit(results, errors), output)
     return code
+
+
+def _write(text: str, target: str) -> None:
+    if target == "-":
+        click.echo(text)
+    else:
+        Path(target).write_text(text + "\n", encoding="utf-8")
 
 
 def _common(f: Callable[..., None]) -> Callable[..., None]:
@@ -258,6 +281,19 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
             ),
             click.option(
                 "--json", "json_out", metavar="FILE", help="Write the results as JSON to FILE ('-' for stdout)."
+            ),
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice([f.value for f in Format]),
+                help="Also write the results as JSON or as JUnit XML (one test case per spec and property), "
+                "to --output.",
+            ),
+            click.option(
+                "--output",
+                metavar="FILE",
+                default="-",
+                help="Where --format writes ('-': standard output; the table then goes to standard error).",
             ),
             click.option("--traces", is_flag=True, help="Print every counterexample, also the expected ones."),
             click.option(
@@ -317,6 +353,8 @@ def check(
     paths: tuple[str, ...],
     sets: tuple[str, ...],
     json_out: str | None,
+    fmt: str | None,
+    output: str,
     traces: bool,
     solver_timeout: float | None,
     engine: str,
@@ -346,7 +384,7 @@ def check(
         bmc_depth=depth,
         solver_timeout=solver_timeout,
     )
-    sys.exit(int(_run(files, overrides, config, json_out, traces)))
+    sys.exit(int(_run(files, overrides, config, json_out, traces, Format(fmt) if fmt else None, output)))
 
 
 @main.command()
@@ -377,6 +415,8 @@ def prove(
     spec: str,
     sets: tuple[str, ...],
     json_out: str | None,
+    fmt: str | None,
+    output: str,
     traces: bool,
     solver_timeout: float | None,
     bmc_depth: int | None,
@@ -406,4 +446,5 @@ def prove(
         lemma_property=prop,
         solver_timeout=solver_timeout,
     )
-    sys.exit(int(_run([(Path(spec), spec)], overrides, config, json_out, traces)))
+    fmt_ = Format(fmt) if fmt else None
+    sys.exit(int(_run([(Path(spec), spec)], overrides, config, json_out, traces, fmt_, output)))
