@@ -27,6 +27,7 @@ from gcverify.dsl.loader import bundled_specs
 from gcverify.explore.search import Progress
 from gcverify.ir import nodes as n
 from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec
+from gcverify.report.itf import render_itf
 from gcverify.report.json import render_json
 from gcverify.report.junit import render_junit
 from gcverify.report.text import render_trace
@@ -195,6 +196,7 @@ def _run(
     traces: bool,
     fmt: Format | None = None,
     output: str = "-",
+    itf_dir: str | None = None,
 ) -> ExitCode:
     """Check each file, print traces, the table and the scope of every `holds`; the exit code.
     With `fmt`, also write the results in that format to `output` ('-': standard output, and
@@ -256,6 +258,8 @@ def _run(
                 out.print(f"{r.name}: {r.search.describe(r.states)}", markup=False)
             if any(isinstance(c.evidence, BoundedDepth) for c in r.results):
                 out.print(f"{r.name}: bounded = no violation within {r.depth} steps, with {r.scope()}", markup=False)
+    if itf_dir is not None:
+        _write_itf(results, Path(itf_dir), traces, err)
     if json_out:
         _write(render_json(results, errors), json_out)
     if fmt is Format.JSON:
@@ -263,6 +267,17 @@ def _run(
     elif fmt is Format.JUNIT:
         _write(render_junit(results, errors), output)
     return code
+
+
+def _write_itf(results: list[SpecResult], folder: Path, every: bool, err: Console) -> None:
+    """Each counterexample (the unexpected ones, or with `every` all) as FOLDER/SPEC.PROPERTY.itf.json."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for r in results:
+        for c in r.results:
+            if c.finding is not None and (every or not c.met):
+                path = folder / f"{r.name}.{c.property}.itf.json"
+                path.write_text(render_itf(r, c) + "\n", encoding="utf-8")
+                err.print(f"{r.name}: {c.property}: counterexample written to {path}", markup=False)
 
 
 def _write(text: str, target: str) -> None:
@@ -294,6 +309,13 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
                 metavar="FILE",
                 default="-",
                 help="Where --format writes ('-': standard output; the table then goes to standard error).",
+            ),
+            click.option(
+                "--itf",
+                "itf_dir",
+                metavar="DIR",
+                help="Write each counterexample shown (all of them with --traces) to DIR in the Informal Trace "
+                "Format (Apalache, Quint): DIR/SPEC.PROPERTY.itf.json.",
             ),
             click.option("--traces", is_flag=True, help="Print every counterexample, also the expected ones."),
             click.option(
@@ -355,6 +377,7 @@ def check(
     json_out: str | None,
     fmt: str | None,
     output: str,
+    itf_dir: str | None,
     traces: bool,
     solver_timeout: float | None,
     engine: str,
@@ -384,7 +407,7 @@ def check(
         bmc_depth=depth,
         solver_timeout=solver_timeout,
     )
-    sys.exit(int(_run(files, overrides, config, json_out, traces, Format(fmt) if fmt else None, output)))
+    sys.exit(int(_run(files, overrides, config, json_out, traces, Format(fmt) if fmt else None, output, itf_dir)))
 
 
 @main.command()
@@ -417,6 +440,7 @@ def prove(
     json_out: str | None,
     fmt: str | None,
     output: str,
+    itf_dir: str | None,
     traces: bool,
     solver_timeout: float | None,
     bmc_depth: int | None,
@@ -447,4 +471,4 @@ def prove(
         solver_timeout=solver_timeout,
     )
     fmt_ = Format(fmt) if fmt else None
-    sys.exit(int(_run([(Path(spec), spec)], overrides, config, json_out, traces, fmt_, output)))
+    sys.exit(int(_run([(Path(spec), spec)], overrides, config, json_out, traces, fmt_, output, itf_dir)))
