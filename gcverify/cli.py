@@ -30,6 +30,7 @@ from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec
 from gcverify.report.itf import render_itf
 from gcverify.report.json import render_json
 from gcverify.report.junit import render_junit
+from gcverify.report.lexer import highlight_diagnostic
 from gcverify.report.text import render_trace
 from gcverify.results import (
     BoundedDepth,
@@ -221,7 +222,7 @@ def _run(
         except GcverifyError as e:
             view.close()
             for d in e.diagnostics:
-                err.print(d.render(), markup=False)
+                err.print(highlight_diagnostic(d.render()))
             errors.extend(
                 {"file": display, "code": d.code.id, "message": d.message, "location": str(d.span) if d.span else None}
                 for d in e.diagnostics

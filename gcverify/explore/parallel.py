@@ -157,9 +157,7 @@ def _reply(conn: Connection) -> Any:
     return value
 
 
-def _serve(
-    build: tuple[Model, Canon | None, Codec, int, int], conn: Connection, shared: _Shared
-) -> None:
+def _serve(build: tuple[Model, Canon | None, Codec, int, int], conn: Connection, shared: _Shared) -> None:
     """A worker: answer the coordinator's commands until told to close."""
     part = Partition(*build)
     for inbox in shared.inboxes:

@@ -85,4 +85,3 @@ def _steps(
         post_key = fingerprint(post if canon is None else canon(post)[0])
         if layer.get(post_key) == prefix and (depth, post_key) not in dead:
             yield t, post, post_key
-

@@ -156,7 +156,6 @@ def test_memory_limit_gives_unknown() -> None:
     assert check.evidence.reason == "memory limit of 1 MB reached"
 
 
-
 SYMMETRIC = """
 scalarset Object of 3
 var marked: Object -> bool = false

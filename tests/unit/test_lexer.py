@@ -1,0 +1,51 @@
+"""The Pygments lexer (report/lexer.py): registered for `.gcv`, and every bundled spec lexes
+without an error token; error snippets are highlighted without changing their text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
+from pygments.token import Comment, Error, Keyword, Name, Operator
+
+from gcverify.report.lexer import GcverifyLexer, highlight_diagnostic
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+FILES = sorted(SPECS.rglob("*.gcv"))
+
+
+def test_registered_by_name_and_file_pattern() -> None:
+    assert isinstance(get_lexer_by_name("gcverify"), GcverifyLexer)
+    assert isinstance(get_lexer_for_filename("barrier.gcv"), GcverifyLexer)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(SPECS)))
+def test_every_bundled_file_lexes_without_errors(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    tokens = list(GcverifyLexer().get_tokens(text))
+    assert not [v for t, v in tokens if t in Error]
+    assert "".join(v for _, v in tokens) == text if text.endswith("\n") else text + "\n"
+
+
+def test_token_kinds() -> None:
+    src = "process Collector { /* note */ if phase == mark and o != nil { shade(o) } } // end\n"
+    kinds = {v: t for t, v in GcverifyLexer().get_tokens(src) if v.strip()}
+    assert kinds["process"] in Keyword and kinds["if"] in Keyword
+    assert kinds["and"] in Operator and kinds["=="] in Operator
+    assert kinds["nil"] in Keyword.Constant
+    assert kinds["Collector"] in Name.Class and kinds["shade"] in Name.Function
+    assert kinds[" note "] in Comment and kinds["// end"] in Comment
+
+
+def test_highlighting_keeps_the_diagnostic_text() -> None:
+    rendered = (
+        "specs/x.gcv:12:8: error[GCV201]: unknown name 'colr'\n"
+        "   |\n"
+        "12 |     if colr[o] == white { skip }\n"
+        "   |        ^^^^\n"
+        "   = hint: did you mean 'color'?"
+    )
+    text = highlight_diagnostic(rendered)
+    assert text.plain == rendered
+    assert text.spans, "the source line is coloured"
