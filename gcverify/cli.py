@@ -22,6 +22,7 @@ from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from gcverify import __version__
+from gcverify.cli_matrix import matrix
 from gcverify.diagnostics import ExitCode, GcverifyError, InternalError
 from gcverify.dsl.loader import bundled_specs
 from gcverify.explore.search import Progress
@@ -473,3 +474,6 @@ def prove(
     )
     fmt_ = Format(fmt) if fmt else None
     sys.exit(int(_run([(Path(spec), spec)], overrides, config, json_out, traces, fmt_, output, itf_dir)))
+
+
+main.add_command(matrix)

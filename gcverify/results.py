@@ -285,3 +285,22 @@ class SpecResult:
     def scope(self) -> str:
         sizes = ", ".join(f"{k}={v}" for k, v in self.spec.consts)
         return sizes or "no constants"
+
+
+# ---------------------------------------------------------------- variant matrices (matrix.py)
+
+
+@dataclass(frozen=True, slots=True)
+class Axis:
+    name: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cell:
+    values: tuple[str, ...]  # one per axis
+    verdicts: tuple[tuple[str, str, int | None], ...] = ()  # (property, verdict, counterexample length)
+    states: int = 0
+    seconds: float = 0.0
+    met: bool = True
+    error: str | None = None

@@ -1,0 +1,90 @@
+"""`gcverify matrix SPEC --set NAME=a,b --set NAME=lo..hi`: one spec at every combination.
+
+Owns: the `matrix` command (click) and its terminal table (rich); the combinations are run by
+gcverify/matrix.py and written by report/matrix.py.  No checking logic lives here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from gcverify.diagnostics import ExitCode
+from gcverify.matrix import parse_axis, run_matrix
+from gcverify.pipeline import CheckConfig
+from gcverify.report.matrix import matrix_rows, render_csv, render_json, render_markdown
+from gcverify.results import Axis, Cell
+
+WRITERS = {"md": render_markdown, "csv": render_csv, "json": render_json}
+
+
+def _table(axes: list[Axis], cells: list[Cell]) -> Table:
+    header, rows = matrix_rows(axes, cells)
+    table = Table(box=box.SIMPLE_HEAD, title="gcverify matrix")
+    for h in header:
+        table.add_column(h, justify="right" if h in ("states", "seconds") else "left")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+@click.command()
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="NAME=VALUES",
+    help="A constant and its values: a,b,c or lo..hi (repeatable; every combination is checked).",
+)
+@click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), help="Also write the matrix as md, csv or json.")
+@click.option("--output", metavar="FILE", default="-", help="Where --format writes ('-': standard output).")
+@click.option("--max-states", type=click.IntRange(min=1), help="Per combination: stop after this many states.")
+@click.option(
+    "--max-seconds", type=click.FloatRange(min=0.0, min_open=True), help="Per combination: stop after this long."
+)
+@click.option("--symmetry/--no-symmetry", default=True, show_default=True, help="Symmetry reduction.")
+@click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True, help="Worker processes.")
+def matrix(
+    spec: str,
+    sets: tuple[str, ...],
+    fmt: str | None,
+    output: str,
+    max_states: int | None,
+    max_seconds: float | None,
+    symmetry: bool,
+    workers: int,
+) -> None:
+    """Check SPEC at every combination of the constants' values and print one row per combination:
+    each property's verdict (with the counterexample length), states and seconds."""
+    try:
+        axes = [parse_axis(s) for s in sets]
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--set") from e
+    if not axes:
+        raise click.UsageError("give at least one --set NAME=VALUES")
+    to_stdout = fmt is not None and output == "-"
+    out = Console(stderr=to_stdout, highlight=False, soft_wrap=True)
+    config = CheckConfig(max_states=max_states, max_seconds=max_seconds, symmetry=symmetry, workers=workers)
+
+    def each(cell: Cell) -> None:
+        what = ", ".join(f"{a.name}={v}" for a, v in zip(axes, cell.values, strict=True))
+        status = cell.error or ("expectations met" if cell.met else "an expectation is not met")
+        out.print(f"{what}: {status}", markup=False)
+
+    cells = run_matrix(Path(spec), axes, config, each)
+    out.print(_table(axes, cells))
+    if fmt is not None:
+        text = WRITERS[fmt](axes, cells)
+        if output == "-":
+            click.echo(text)
+        else:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+    if any(c.error is not None for c in cells):
+        sys.exit(int(ExitCode.STATIC_ERROR))
+    sys.exit(int(ExitCode.OK if all(c.met for c in cells) else ExitCode.VIOLATION))
