@@ -25,7 +25,6 @@ import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any, cast
 
 from gcverify.ir import nodes as n
@@ -96,7 +95,6 @@ class Symmetry:
         self._iso = [cast(IsoFn, namespace[f"_iso{a}"]) for a in range(len(self.sorts))]
         self._by_order: dict[tuple[Order, ...], Callable[[State], State]] = {}
         self._memo: dict[State, tuple[State, int]] = {}  # recent states: about half of all successors recur
-        self._perms: dict[tuple[Perm, ...], tuple[itemgetter[tuple[int, ...]], list[tuple[int, Perm]]]] = {}
 
     # ------------------------------------------------------------ signatures
 
@@ -141,10 +139,19 @@ class Symmetry:
             parts.append(f"*c[{e * width}:{(e + 1) * width}]")
             sigs.append(f"({', '.join(parts)},)")
             isos.append("(" + " and ".join(alone) + ")")
-        lines.append(f"    return [{', '.join(sigs)}], c")
-        lines.append(f"def _iso{a}(s, c):")
-        lines.append(f"    return [{', '.join(isos)}]")
-        return "\n".join(lines)
+        return self.functions(a, lines, sigs, isos)
+
+    @staticmethod
+    def functions(a: int, counting: list[str], sigs: list[str], isos: list[str]) -> str:
+        """`_sig{a}` (the lines `counting` that fill `c`, then the signatures) and `_iso{a}`."""
+        return "\n".join(
+            [
+                *counting,
+                f"    return [{', '.join(sigs)}], c",
+                f"def _iso{a}(s, c):",
+                f"    return [{', '.join(isos)}]",
+            ]
+        )
 
     def packed_signature_source(self, a: int) -> str:
         """`signature_source` when no entry is keyed by two symmetric sorts: each signature is
@@ -174,10 +181,7 @@ class Symmetry:
                     expr = val if expr == "0" else f"({expr}) * {radix} + {val}"
             sigs.append(f"({expr}) * {scale} + c[{e}]")
             isos.append("(" + " and ".join(alone) + ")")
-        lines.append(f"    return [{', '.join(sigs)}], c")
-        lines.append(f"def _iso{a}(s, c):")
-        lines.append(f"    return [{', '.join(isos)}]")
-        return "\n".join(lines)
+        return self.functions(a, lines, sigs, isos)
 
     def isolated_ties(self, a: int, s: State, sigs: list[Any], counts: list[int], ranked: Order) -> int:
         """The product of the factorials of the classes of equal signatures of sort `a` when
@@ -214,29 +218,15 @@ class Symmetry:
 
     # ------------------------------------------------------------ applying permutations
 
-    def compiled(self, perms: tuple[Perm, ...]) -> tuple[itemgetter[tuple[int, ...]], list[tuple[int, Perm]]]:
-        got = self._perms.get(perms)
-        if got is None:
-            size = self.layout.size
-            src = [0] * size
-            for i in range(size):
-                target = self.base[i] + sum(perms[a][e] * stride for a, e, stride in self.key_sorts[i])
-                src[target] = i
-            fix: list[tuple[int, Perm]] = []
-            for j in range(size):
-                b = self.value_sort[src[j]]
-                if b >= 0:
-                    fix.append((j, (*perms[b], self.sorts[b].size)))
-            got = self._perms[perms] = (itemgetter(*src), fix)
-        return got
-
     def apply(self, s: State, perms: tuple[Perm, ...]) -> State:
         """The state with every element e of sort a renamed perms[a][e]."""
-        getter, fix = self.compiled(perms)
-        out = list(getter(s))
-        for j, vmap in fix:
-            out[j] = vmap[out[j]]
-        return tuple(out)
+        orders = []
+        for perm in perms:
+            order = [0] * len(perm)
+            for e, new in enumerate(perm):
+                order[new] = e
+            orders.append(tuple(order))
+        return self.arrange(s, tuple(orders))
 
     def arrange(self, s: State, orders: tuple[Order, ...]) -> State:
         """The state with the elements of each sort put in the given order (orders[a][new] = old)."""
@@ -253,11 +243,11 @@ class Symmetry:
             for new, e in enumerate(order):
                 perm[e] = new
             perms.append(tuple(perm))
-        getter, fix = self.compiled(tuple(perms))
-        src = list(getter(tuple(range(self.layout.size))))
-        cells = [f"s[{i}]" for i in src]
-        for j, vmap in fix:
-            cells[j] = f"{vmap!r}[{cells[j]}]"
+        cells = [""] * self.layout.size
+        for i in range(self.layout.size):
+            target = self.base[i] + sum(perms[a][e] * stride for a, e, stride in self.key_sorts[i])
+            b = self.value_sort[i]
+            cells[target] = f"s[{i}]" if b < 0 else f"{(*perms[b], self.sorts[b].size)!r}[s[{i}]]"
         namespace: dict[str, object] = {}
         exec(f"def arrange(s):\n    return ({', '.join(cells)},)\n", namespace)
         return cast(Callable[[State], State], namespace["arrange"])

@@ -42,17 +42,15 @@ def value(sort: n.Sort, v: int) -> Any:
     raise AssertionError(f"unknown sort {sort!r}")
 
 
-def variable(var: n.StateVar, cells: list[int]) -> Any:
-    """A variable's value from its slots (row-major over its keys)."""
-    if not var.keys:
-        return value(var.sort, cells[0])
-    first, rest = var.keys[0], var.keys[1:]
-    width = len(cells) // len(first.elements())
-    inner = n.StateVar(name=var.name, keys=rest, sort=var.sort, init=var.init)
+def table(keys: tuple[n.FiniteSort, ...], sort: n.Sort, cells: list[int]) -> Any:
+    """A map over `keys` (curried) from its slots, row-major; with no keys, the one value."""
+    if not keys:
+        return value(sort, cells[0])
+    width = len(cells) // len(keys[0].elements())
     return {
         "#map": [
-            [value(first, k), variable(inner, cells[i * width : (i + 1) * width])]
-            for i, k in enumerate(first.elements())
+            [value(keys[0], k), table(keys[1:], sort, cells[i * width : (i + 1) * width])]
+            for i, k in enumerate(keys[0].elements())
         ]
     }
 
@@ -60,7 +58,7 @@ def variable(var: n.StateVar, cells: list[int]) -> Any:
 def state_value(spec: n.Spec, layout: Layout, state: State) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for var, vl in zip(spec.vars, layout.vars, strict=True):
-        out[var.name] = variable(var, list(state[vl.offset : vl.offset + vl.size]))
+        out[var.name] = table(var.keys, var.sort, list(state[vl.offset : vl.offset + vl.size]))
     return out
 
 

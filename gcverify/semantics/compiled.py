@@ -145,20 +145,17 @@ class _Builder:
         yes = [p for p in paths if p.taken[depth][1] == 1]
         no = [p for p in paths if p.taken[depth][1] == 0]
         names = dict(em.names)
-        out, mark = [], len(em.lines)
-        cond = em.expr(node)
-        out.extend(em.lines[mark:])
         dead_yes = all(p.leaf is None for p in yes)
         dead_no = all(p.leaf is None for p in no)
         if dead_no or dead_yes:
-            out.append(f"if not {cond}: break" if dead_no else f"if {cond}: break")
+            out = em.statement("if not {}: break" if dead_no else "if {}: break", node)
             return out + self.tree(t, em, yes if dead_no else no, depth + 1)
+        out = em.statement("if {}:", node)
         inner = dict(em.names)
         then = self.tree(t, em, yes, depth + 1)
         em.names = dict(inner)
         else_ = self.tree(t, em, no, depth + 1)
         em.names = names
-        out.append(f"if {cond}:")
         out.extend(f"    {line}" for line in then)
         out.append("else:")
         out.extend(f"    {line}" for line in else_)
@@ -171,15 +168,9 @@ class _Builder:
         body: list[str] = []
         checked: set[int] = set()
 
-        def emit(stmt_of: Callable[[], str]) -> None:
-            start = len(em.lines)
-            stmt = stmt_of()
-            body.extend(em.lines[start:])
-            body.append(stmt)
-
         def check_guard(g: Node) -> None:
             checked.add(id(g))
-            emit(lambda: f"if not {em.expr(g)}: break")
+            body.extend(em.statement("if not {}: break", g))
 
         for k, cond in enumerate(leaf.faults):
             parts = () if leaf.stopped and k == len(leaf.faults) - 1 else cond.conjuncts()
@@ -190,12 +181,13 @@ class _Builder:
             if not rest:
                 body.append(f"faults.append({t}); break")
                 return body
-            emit(lambda rest=rest: f"if {' and '.join(em.expr(p) for p in rest)}: faults.append({t}); break")  # type: ignore[misc]
+            test = " and ".join("{}" for _ in rest)
+            body.extend(em.statement(f"if {test}: faults.append({t}); break", *rest))
         for g in guards:
             if id(g) not in checked:
                 check_guard(g)
         start = len(em.lines)
-        build = self.post(em, changed)
+        build = self.post(em, changed)  # statements; the last is the post-state's expression
         body.extend(em.lines[start:])
         body.extend(build[:-1])
         body.append(f"posts.append(({t}, {build[-1]}))")
@@ -252,17 +244,11 @@ class _Builder:
         except Stop:
             value = self.ops.const(0)
         em = Emitter([value, *(q.cond for q in f.faults)])
-        out = [f"def _inv{index}(s):"]
+        body: list[str] = []
         for q in f.faults:
-            start = len(em.lines)
-            stmt = f"if {em.expr(q.cond)}: return False"
-            out.extend(f"    {line}" for line in em.lines[start:])
-            out.append(f"    {stmt}")
-        start = len(em.lines)
-        stmt = f"return bool({em.expr(value)})"
-        out.extend(f"    {line}" for line in em.lines[start:])
-        out.append(f"    {stmt}")
-        return "\n".join(out)
+            body.extend(em.statement("if {}: return False", q.cond))
+        body.extend(em.statement("return bool({})", value))
+        return "\n".join([f"def _inv{index}(s):", *(f"    {line}" for line in body)])
 
 
 def compile_model(

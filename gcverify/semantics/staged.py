@@ -87,7 +87,6 @@ class SourceOps:
     """`Ops[Node]`: builds nodes, folding constants and using value ranges; nodes are shared
     (hash-consed) so that a value computed twice is computed once."""
 
-    reach_name: str = "_reach"
     consts: dict[int, Node] = field(default_factory=dict)
     table: dict[tuple[object, ...], Node] = field(default_factory=dict)
     # path splitting (see `decide`): the decisions to replay, those taken in this run, and how
@@ -320,7 +319,7 @@ class SourceOps:
         for o in range(size):
             cells = ", ".join(f"{{{nr + o * nf + k}}}" for k in range(nf))
             rows.append(f"({cells},)")
-        fmt = f"{self.reach_name}(({root_src},), ({', '.join(rows)},), {size})"
+        fmt = f"_reach(({root_src},), ({', '.join(rows)},), {size})"
         call = self.node(Kind.CALL, fmt, args)
         return [self.node(Kind.ITEM, "{0}[" + str(o) + "]", (call,), 0, 1) for o in range(size)]
 
@@ -330,9 +329,8 @@ class Emitter:
     (`_N`), computed just before the first statement that needs it; a node used once is written
     inline where it is used."""
 
-    def __init__(self, roots: Sequence[Node], prefix: str = "_") -> None:
+    def __init__(self, roots: Sequence[Node]) -> None:
         self.uses: dict[int, int] = {}
-        self.prefix = prefix
         self.names: dict[int, str] = {}
         self.lines: list[str] = []
         for r in roots:
@@ -361,9 +359,15 @@ class Emitter:
         text = node.fmt.format(*(self.expr(a) for a in node.args))
         if not self.shared(node):
             return text
-        name = self.names[id(node)] = f"{self.prefix}{len(self.names)}"
+        name = self.names[id(node)] = f"_{len(self.names)}"
         self.lines.append(f"{name} = {text}")
         return name
+
+    def statement(self, template: str, *nodes: Node) -> list[str]:
+        """`template` with the nodes' source in its `{}`s, preceded by the locals they need."""
+        start = len(self.lines)
+        stmt = template.format(*(self.expr(node) for node in nodes))
+        return [*self.lines[start:], stmt]
 
     def value(self, node: Node) -> str:
         """The source of a value to store: bools become the ints 0 and 1 (NOTE(staging))."""
