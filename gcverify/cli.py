@@ -32,6 +32,7 @@ from gcverify.report.itf import render_itf
 from gcverify.report.json import render_json
 from gcverify.report.junit import render_junit
 from gcverify.report.lexer import highlight_diagnostic
+from gcverify.report.sarif import render_sarif
 from gcverify.report.text import render_trace
 from gcverify.results import (
     BoundedDepth,
@@ -40,6 +41,7 @@ from gcverify.results import (
     FindingKind,
     Inductive,
     Lemma,
+    LoadError,
     Partial,
     Refuted,
     SolverUnknown,
@@ -188,6 +190,7 @@ def main() -> None:
 class Format(enum.Enum):
     JSON = "json"
     JUNIT = "junit"
+    SARIF = "sarif"
 
 
 def _run(
@@ -204,13 +207,13 @@ def _run(
     With `fmt`, also write the results in that format to `output` ('-': standard output, and
     then the table goes to standard error so the document stays clean)."""
     to_stdout = (fmt is not None and output == "-") or json_out == "-"
-    out = Console(stderr=to_stdout, highlight=False, soft_wrap=True)
+    out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, emoji=False)
     if not out.is_terminal:
-        out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, width=200)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+        out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, emoji=False, width=200)
+    err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
     code = ExitCode.OK
     results: list[SpecResult] = []
-    errors: list[dict[str, Any]] = []
+    errors: list[LoadError] = []
     for path, display in files:
         view = _ProgressView(err, display)
         try:
@@ -224,10 +227,7 @@ def _run(
             view.close()
             for d in e.diagnostics:
                 err.print(highlight_diagnostic(d.render()))
-            errors.extend(
-                {"file": display, "code": d.code.id, "message": d.message, "location": str(d.span) if d.span else None}
-                for d in e.diagnostics
-            )
+            errors.extend(LoadError(file=display, code=d.code, message=d.message, span=d.span) for d in e.diagnostics)
             code = _worse(code, e.exit_code)
             continue
         except (InternalError, Exception) as e:
@@ -268,6 +268,8 @@ def _run(
         _write(render_json(results, errors), output)
     elif fmt is Format.JUNIT:
         _write(render_junit(results, errors), output)
+    elif fmt is Format.SARIF:
+        _write(render_sarif(results, errors, version=__version__), output)
     return code
 
 
@@ -303,8 +305,9 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
                 "--format",
                 "fmt",
                 type=click.Choice([f.value for f in Format]),
-                help="Also write the results as JSON or as JUnit XML (one test case per spec and property), "
-                "to --output.",
+                help="Also write the results to --output: JSON, JUnit XML (one test case per spec and property) "
+                "or SARIF 2.1.0 (one result per unmet expectation, at its `expect` line, the counterexample as a "
+                "code flow).",
             ),
             click.option(
                 "--output",

@@ -69,7 +69,7 @@ def matrix(
     if not axes:
         raise click.UsageError("give at least one --set NAME=VALUES")
     to_stdout = fmt is not None and output == "-"
-    out = Console(stderr=to_stdout, highlight=False, soft_wrap=True)
+    out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, emoji=False)
     config = CheckConfig(max_states=max_states, max_seconds=max_seconds, symmetry=symmetry, workers=workers)
 
     def each(cell: Cell) -> None:

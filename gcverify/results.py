@@ -13,6 +13,7 @@ import builtins
 import enum
 from dataclasses import dataclass
 
+from gcverify.diagnostics import Code
 from gcverify.ir import nodes as n
 from gcverify.semantics.state import Trace
 from gcverify.source import Span
@@ -285,6 +286,23 @@ class SpecResult:
     def scope(self) -> str:
         sizes = ", ".join(f"{k}={v}" for k, v in self.spec.consts)
         return sizes or "no constants"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadError:
+    """A spec that could not be loaded: one diagnostic, for the reports (JSON, JUnit, SARIF)."""
+
+    file: str  # the spec file as the user named it
+    code: Code
+    message: str
+    span: Span | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"file": self.file, "code": self.code.id, "message": self.message, "location": _where(self.span)}
+
+
+def _where(span: Span | None) -> str | None:
+    return str(span) if span is not None else None
 
 
 # ---------------------------------------------------------------- variant matrices (matrix.py)

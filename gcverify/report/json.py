@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from gcverify.report.text import instance_text
 from gcverify.report.view import changes, element_lines, heap_line
 from gcverify.results import (
     CheckResult,
+    LoadError,
     SpecResult,
 )
 from gcverify.semantics.layout import Layout
@@ -88,6 +90,10 @@ def result_dict(r: SpecResult) -> dict[str, Any]:
     }
 
 
-def render_json(results: list[SpecResult], errors: list[dict[str, Any]] | None = None) -> str:
-    doc = {"schema_version": SCHEMA_VERSION, "specs": [result_dict(r) for r in results], "errors": errors or []}
+def render_json(results: Sequence[SpecResult], errors: Sequence[LoadError] = ()) -> str:
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "specs": [result_dict(r) for r in results],
+        "errors": [e.as_dict() for e in errors],
+    }
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)

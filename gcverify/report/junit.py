@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from typing import Any
 
 from gcverify.report.text import render_trace
-from gcverify.results import CheckResult, SpecResult, Verdict
+from gcverify.results import CheckResult, LoadError, SpecResult, Verdict
 
 
 def _case(suite: ET.Element, r: SpecResult, c: CheckResult) -> tuple[int, int]:
@@ -56,22 +55,21 @@ def _suite(root: ET.Element, r: SpecResult) -> tuple[int, int, int]:
     return len(r.results), failures, errors
 
 
-def render_junit(results: Sequence[SpecResult], errors: Sequence[dict[str, Any]] = ()) -> str:
+def render_junit(results: Sequence[SpecResult], errors: Sequence[LoadError] = ()) -> str:
     root = ET.Element("testsuites", name="gcverify")
     tests = failures = errs = 0
     for r in results:
         t, f, e = _suite(root, r)
         tests, failures, errs = tests + t, failures + f, errs + e
-    by_file: dict[str, list[dict[str, Any]]] = {}
+    by_file: dict[str, list[LoadError]] = {}
     for d in errors:
-        by_file.setdefault(str(d["file"]), []).append(d)
+        by_file.setdefault(d.file, []).append(d)
     for file, diags in by_file.items():
         suite = ET.SubElement(root, "testsuite", name=file, tests=str(len(diags)), failures="0", errors=str(len(diags)))
         for d in diags:
-            case = ET.SubElement(
-                suite, "testcase", classname="gcverify.load", name=f"{d['code']} {d['location'] or file}"
-            )
-            ET.SubElement(case, "error", type=str(d["code"]), message=str(d["message"]))
+            where = str(d.span) if d.span is not None else file
+            case = ET.SubElement(suite, "testcase", classname="gcverify.load", name=f"{d.code.id} {where}")
+            ET.SubElement(case, "error", type=d.code.id, message=d.message)
         tests, errs = tests + len(diags), errs + len(diags)
     root.set("tests", str(tests))
     root.set("failures", str(failures))

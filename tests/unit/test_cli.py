@@ -40,6 +40,14 @@ def test_unexpected_violation_exits_12_and_prints_the_trace(tmp_path: Path) -> N
     assert "UNEXPECTED" in out
 
 
+def test_locations_print_as_written_not_as_emoji(tmp_path: Path) -> None:
+    """rich turns `:100:` into an emoji unless told not to; a location must print as it is."""
+    spec = "spec bad\nvar x: 0..1 = 0\n" + "\n" * 97 + "process P { x := 1 }\ninvariant zero: x == 0\n"
+    code, out = invoke(str(write(tmp_path, "bad.gcv", spec)), "--format", "json", "--output", str(tmp_path / "r"))
+    assert code == ExitCode.VIOLATION
+    assert "bad.gcv:100:13" in out and "💯" not in out
+
+
 def test_expected_violation_exits_0(tmp_path: Path) -> None:
     code, out = invoke(str(write(tmp_path, "bad.gcv", VIOLATED + "expect zero violated\n")))
     assert code == ExitCode.OK

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from click.testing import CliRunner
+from junitparser import Error, Failure, JUnitXml, TestSuite
 
 from gcverify.cli import main
 
@@ -70,3 +71,35 @@ def test_standard_output_holds_only_the_document(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", write(tmp_path, "ok.gcv", HOLDS), "--format", "junit"])
     assert result.exit_code == 0
     assert ET.fromstring(result.stdout).tag == "testsuites"
+
+
+def test_junitparser_reads_what_we_write(tmp_path: Path) -> None:
+    """junitparser (what many CI report uploaders use) reads every case, its outcome and its text."""
+    out = tmp_path / "results.xml"
+    args = [write(tmp_path, "ok.gcv", HOLDS), write(tmp_path, "bad.gcv", VIOLATED), str(SPECS / "none.gcv")]
+    args += [write(tmp_path, "broken.gcv", BROKEN)]
+    CliRunner().invoke(main, ["check", *args, "--format", "junit", "--output", str(out)])
+    xml = JUnitXml.fromfile(str(out))
+    suites = list(xml)
+    assert all(isinstance(s, TestSuite) for s in suites)
+    assert [s.name for s in suites] == ["ok", "bad", "no_barrier", args[-1]]
+    outcomes: dict[tuple[str, str], str] = {}
+    for suite in suites:
+        assert suite.tests == len(list(suite))
+        for case in suite:
+            kinds = {type(r).__name__ for r in case.result}
+            outcomes[(str(suite.name), str(case.name))] = "/".join(sorted(kinds)) or "passed"
+            for r in case.result:
+                if isinstance(r, Failure):
+                    assert r.message == "expected holds, violated"
+                    assert "Counterexample for zero" in (r.text or "")
+                if isinstance(r, Error):
+                    assert r.type == "GCV201"
+    assert outcomes == {
+        ("ok", "small"): "passed",
+        ("bad", "zero"): "Failure",
+        ("no_barrier", "no_live_freed"): "passed",
+        ("no_barrier", "strong_tricolor"): "passed",
+        (args[-1], f"GCV201 {args[-1]}:3:18"): "Error",
+    }
+    assert (xml.tests, xml.failures, xml.errors) == (5, 1, 1)

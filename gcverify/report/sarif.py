@@ -1,0 +1,171 @@
+"""SARIF 2.1.0 results: one result per expectation that is not met, for code-scanning dashboards.
+
+Owns: `render_sarif(results, errors)`.  A result sits at the `expect` line of its property (or, with
+no `expect`, at the invariant's declaration: an invariant is expected to hold).  A counterexample is
+the result's code flow: one thread-flow location per state, each step located at the source of the
+action it ran, with the changed variables as its message and the heap line as its state.  A spec
+that could not be loaded gives one result per diagnostic, under the diagnostic's code (GCVnnn).
+Columns count Unicode code points (`columnKind`), as our spans do.  Deterministic: no timestamps.
+Must not import z3 or re-run anything.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Sequence
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+
+from gcverify.ir import nodes as n
+from gcverify.report.text import instance_text
+from gcverify.report.view import changes, heap_line
+from gcverify.results import CheckResult, FindingKind, LoadError, SpecResult, Verdict
+from gcverify.semantics.layout import Layout
+from gcverify.source import Span
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+class Rule(enum.Enum):
+    """What kind of unmet expectation a result is.  The ids are stable: dashboards key on them.
+    A spec that does not load is reported under its diagnostic's code (GCVnnn) instead."""
+
+    VIOLATED = ("unexpected-violation", "A property expected to hold is violated: a counterexample exists.")
+    NOT_VIOLATED = ("unexpected-pass", "A property expected to be violated holds, or its counterexample is too long.")
+    UNKNOWN = ("unknown", "The check did not finish (a limit, or the solver gave up): nothing is claimed.")
+
+    @property
+    def id(self) -> str:
+        return self.value[0]
+
+
+def _uri(name: str) -> dict[str, str]:
+    """An artifact location for a file name as messages print it (relative to where gcverify ran)."""
+    if PureWindowsPath(name).is_absolute() or name.startswith("/"):
+        return {"uri": PurePosixPath(name).as_uri() if name.startswith("/") else PureWindowsPath(name).as_uri()}
+    return {"uri": PurePosixPath(*PureWindowsPath(name).parts).as_posix(), "uriBaseId": "%SRCROOT%"}
+
+
+def _location(span: Span, message: str | None = None) -> dict[str, Any]:
+    region: dict[str, int] = {"startLine": span.start.line, "startColumn": span.start.col}
+    if (span.end.line, span.end.col) > (span.start.line, span.start.col):
+        region |= {"endLine": span.end.line, "endColumn": span.end.col}
+    loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": _uri(span.file.name), "region": region}}
+    if message is not None:
+        loc["message"] = {"text": message}
+    return loc
+
+
+def _code_flow(result: SpecResult, check: CheckResult) -> dict[str, Any]:
+    finding = check.finding
+    assert finding is not None
+    spec = finding.spec or result.spec
+    layout = Layout(spec)
+    first = "initial state" if finding.kind not in (FindingKind.CTI, FindingKind.LEMMA) else "a state in the property"
+    locations: list[dict[str, Any]] = [_flow_location(spec, layout, finding.trace.init, 0, first, None)]
+    prev = finding.trace.init
+    for i, step in enumerate(finding.trace.steps, 1):
+        action = spec.actions[step.action.action]
+        who, args = instance_text(spec, step.action)
+        head = " ".join(p for p in (who, action.label, f"({args})" if args else "") if p)
+        delta = "; ".join(f"{c.name}: {c.before} → {c.after}" for c in changes(spec, layout, prev, step.state))
+        text = f"{i}. {head}" + (f" — {delta}" if delta else "")
+        locations.append(_flow_location(spec, layout, step.state, i, text, action.span))
+        prev = step.state
+    return {
+        "message": {"text": f"{finding.kind.value} counterexample of {len(finding.trace)} steps"},
+        "threadFlows": [{"locations": locations}],
+    }
+
+
+def _flow_location(
+    spec: n.Spec, layout: Layout, state: tuple[int, ...], index: int, text: str, span: Span | None
+) -> dict[str, Any]:
+    loc: dict[str, Any] = {"executionOrder": index}
+    loc["location"] = _location(span, text) if span is not None else {"message": {"text": text}}
+    heap = heap_line(spec, layout, state)
+    if heap:
+        loc["state"] = {"heap": {"text": heap}}
+    return loc
+
+
+def _result(r: SpecResult, c: CheckResult) -> dict[str, Any]:
+    want = c.expected or n.Expected.HOLDS
+    expectation = next((e for e in r.spec.expectations if e.property == c.property), None)
+    span = expectation.span if expectation is not None and expectation.span is not None else c.span
+    if c.verdict is Verdict.UNKNOWN:
+        rule, level = Rule.UNKNOWN, "warning"
+    elif want is n.Expected.HOLDS:
+        rule, level = Rule.VIOLATED, "error"
+    else:
+        rule, level = Rule.NOT_VIOLATED, "error"
+    within = f" within {c.within} steps" if c.within is not None and want is n.Expected.VIOLATED else ""
+    text = f"{r.name}: {c.property}: expected {want.value}{within}, {c.verdict.value}: {c.evidence.describe()}"
+    text += f" (with {r.scope()})"
+    out: dict[str, Any] = {
+        "ruleId": rule.id,
+        "ruleIndex": list(Rule).index(rule),
+        "kind": "fail",
+        "level": level,
+        "message": {"text": text},
+        "partialFingerprints": {"gcverify/property/v1": f"{r.name}/{c.property}/{rule.id}"},
+        "properties": {
+            "spec": r.name,
+            "property": c.property,
+            "expected": want.value,
+            "verdict": c.verdict.value,
+            "engine": c.engine.value,
+            "states": c.states,
+            "scope": r.scope(),
+        },
+    }
+    if span is not None:
+        out["locations"] = [_location(span)]
+    if c.finding is not None:
+        out["codeFlows"] = [_code_flow(r, c)]
+    return out
+
+
+def _error_result(d: LoadError, index: int) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "ruleId": d.code.id,
+        "ruleIndex": index,
+        "kind": "fail",
+        "level": "error",
+        "message": {"text": f"{d.code.id}: {d.message}"},
+        "properties": {"file": d.file},
+    }
+    if d.span is not None:
+        out["locations"] = [_location(d.span)]
+    else:
+        out["locations"] = [{"physicalLocation": {"artifactLocation": _uri(d.file)}}]
+    return out
+
+
+def _rule(rule_id: str, text: str, level: str) -> dict[str, Any]:
+    return {"id": rule_id, "shortDescription": {"text": text}, "defaultConfiguration": {"level": level}}
+
+
+def render_sarif(results: Sequence[SpecResult], errors: Sequence[LoadError] = (), *, version: str) -> str:
+    """The SARIF document; `version` is gcverify's (the tool driver's)."""
+    rules = [_rule(r.id, r.value[1], "warning" if r is Rule.UNKNOWN else "error") for r in Rule]
+    codes = sorted({d.code for d in errors}, key=lambda c: c.id)
+    rules.extend(_rule(c.id, f"{c.description[0].upper()}{c.description[1:]}.", "error") for c in codes)
+    found = [_result(r, c) for r in results for c in r.results if not c.met]
+    found.extend(_error_result(d, len(Rule) + codes.index(d.code)) for d in errors)
+    run = {
+        "tool": {
+            "driver": {
+                "name": "gcverify",
+                "version": version,
+                "semanticVersion": version,
+                "rules": rules,
+            }
+        },
+        "columnKind": "unicodeCodePoints",
+        "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The folder gcverify ran in."}}},
+        "results": found,
+    }
+    doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(doc, indent=2, ensure_ascii=False)
