@@ -24,7 +24,7 @@ from rich.table import Table
 from gcverify import __version__
 from gcverify.cli_matrix import matrix
 from gcverify.diagnostics import ExitCode, GcverifyError, InternalError
-from gcverify.dsl.loader import bundled_specs
+from gcverify.dsl.loader import spec_files
 from gcverify.explore.search import Progress
 from gcverify.ir import nodes as n
 from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec
@@ -63,34 +63,6 @@ SEVERITY = [
 
 def _worse(a: ExitCode, b: ExitCode) -> ExitCode:
     return a if SEVERITY.index(a) >= SEVERITY.index(b) else b
-
-
-def is_spec(path: Path) -> bool:
-    """A spec file starts (after comments) with `spec NAME`; library files do not."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return True  # let the loader report it
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped or stripped.startswith("//"):
-            continue
-        return stripped.startswith("spec ") or stripped == "spec"
-    return False
-
-
-def spec_files(paths: tuple[str, ...]) -> list[tuple[Path, str]]:
-    if not paths:
-        root = bundled_specs()
-        return [(p, f"<bundled>/{p.relative_to(root)}") for p in sorted(root.rglob("*.gcv")) if is_spec(p)]
-    out: list[tuple[Path, str]] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            out.extend((f, str(f)) for f in sorted(p.rglob("*.gcv")) if is_spec(f))
-        else:
-            out.append((p, raw))
-    return out
 
 
 def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
@@ -197,16 +169,14 @@ def _run(
     files: list[tuple[Path, str]],
     overrides: dict[str, str],
     config: CheckConfig,
-    json_out: str | None,
     traces: bool,
-    fmt: Format | None = None,
-    output: str = "-",
+    documents: list[tuple[Format, str]],
     itf_dir: str | None = None,
 ) -> ExitCode:
     """Check each file, print traces, the table and the scope of every `holds`; the exit code.
-    With `fmt`, also write the results in that format to `output` ('-': standard output, and
-    then the table goes to standard error so the document stays clean)."""
-    to_stdout = (fmt is not None and output == "-") or json_out == "-"
+    With `documents`, also write the results in each format to its target ('-': standard output,
+    and then the table goes to standard error so the document stays clean)."""
+    to_stdout = any(target == "-" for _, target in documents)
     out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, emoji=False)
     if not out.is_terminal:
         out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, emoji=False, width=200)
@@ -262,14 +232,13 @@ def _run(
                 out.print(f"{r.name}: bounded = no violation within {r.depth} steps, with {r.scope()}", markup=False)
     if itf_dir is not None:
         _write_itf(results, Path(itf_dir), traces, err)
-    if json_out:
-        _write(render_json(results, errors), json_out)
-    if fmt is Format.JSON:
-        _write(render_json(results, errors), output)
-    elif fmt is Format.JUNIT:
-        _write(render_junit(results, errors), output)
-    elif fmt is Format.SARIF:
-        _write(render_sarif(results, errors, version=__version__), output)
+    for fmt, target in documents:
+        if fmt is Format.JSON:
+            _write(render_json(results, errors), target)
+        elif fmt is Format.JUNIT:
+            _write(render_junit(results, errors), target)
+        elif fmt is Format.SARIF:
+            _write(render_sarif(results, errors, version=__version__), target)
     return code
 
 
@@ -282,6 +251,18 @@ def _write_itf(results: list[SpecResult], folder: Path, every: bool, err: Consol
                 path = folder / f"{r.name}.{c.property}.itf.json"
                 path.write_text(render_itf(r, c) + "\n", encoding="utf-8")
                 err.print(f"{r.name}: {c.property}: counterexample written to {path}", markup=False)
+
+
+def _documents(
+    json_out: str | None, junit: str | None, sarif: str | None, fmt: str | None, output: str
+) -> list[tuple[Format, str]]:
+    """The documents to write, as (format, target) pairs; at most one may go to standard output."""
+    out = [(f, t) for f, t in ((Format.JSON, json_out), (Format.JUNIT, junit), (Format.SARIF, sarif)) if t]
+    if fmt is not None:
+        out.append((Format(fmt), output))
+    if sum(t == "-" for _, t in out) > 1:
+        raise click.UsageError("only one results document can go to standard output ('-'); give the others a FILE")
+    return out
 
 
 def _write(text: str, target: str) -> None:
@@ -301,6 +282,8 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
             click.option(
                 "--json", "json_out", metavar="FILE", help="Write the results as JSON to FILE ('-' for stdout)."
             ),
+            click.option("--junit", metavar="FILE", help="Write the results as JUnit XML to FILE ('-' for stdout)."),
+            click.option("--sarif", metavar="FILE", help="Write the results as SARIF 2.1.0 to FILE ('-' for stdout)."),
             click.option(
                 "--format",
                 "fmt",
@@ -380,6 +363,8 @@ def check(
     paths: tuple[str, ...],
     sets: tuple[str, ...],
     json_out: str | None,
+    junit: str | None,
+    sarif: str | None,
     fmt: str | None,
     output: str,
     itf_dir: str | None,
@@ -412,7 +397,8 @@ def check(
         bmc_depth=depth,
         solver_timeout=solver_timeout,
     )
-    sys.exit(int(_run(files, overrides, config, json_out, traces, Format(fmt) if fmt else None, output, itf_dir)))
+    documents = _documents(json_out, junit, sarif, fmt, output)
+    sys.exit(int(_run(files, overrides, config, traces, documents, itf_dir)))
 
 
 @main.command()
@@ -443,6 +429,8 @@ def prove(
     spec: str,
     sets: tuple[str, ...],
     json_out: str | None,
+    junit: str | None,
+    sarif: str | None,
     fmt: str | None,
     output: str,
     itf_dir: str | None,
@@ -475,8 +463,8 @@ def prove(
         lemma_property=prop,
         solver_timeout=solver_timeout,
     )
-    fmt_ = Format(fmt) if fmt else None
-    sys.exit(int(_run([(Path(spec), spec)], overrides, config, json_out, traces, fmt_, output, itf_dir)))
+    documents = _documents(json_out, junit, sarif, fmt, output)
+    sys.exit(int(_run([(Path(spec), spec)], overrides, config, traces, documents, itf_dir)))
 
 
 main.add_command(matrix)

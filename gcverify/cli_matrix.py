@@ -1,4 +1,4 @@
-"""`gcverify matrix SPEC --set NAME=a,b --set NAME=lo..hi`: one spec at every combination.
+"""`gcverify matrix SPEC… --set NAME=a,b --set NAME=lo..hi`: specs at every combination.
 
 Owns: the `matrix` command (click) and its terminal table (rich); the combinations are run by
 gcverify/matrix.py and written by report/matrix.py.  No checking logic lives here.
@@ -15,7 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from gcverify.diagnostics import ExitCode
-from gcverify.matrix import parse_axis, run_matrix
+from gcverify.dsl.loader import spec_files
+from gcverify.matrix import parse_axis, run_matrix, spec_axis
 from gcverify.pipeline import CheckConfig
 from gcverify.report.matrix import matrix_rows, render_csv, render_json, render_markdown
 from gcverify.results import Axis, Cell
@@ -27,14 +28,14 @@ def _table(axes: list[Axis], cells: list[Cell]) -> Table:
     header, rows = matrix_rows(axes, cells)
     table = Table(box=box.SIMPLE_HEAD, title="gcverify matrix")
     for h in header:
-        table.add_column(h, justify="right" if h in ("states", "seconds") else "left")
+        table.add_column(h, justify="right" if h in ("states", "seconds") else "left", no_wrap=True)
     for row in rows:
         table.add_row(*row)
     return table
 
 
 @click.command()
-@click.argument("spec", type=click.Path(exists=True, dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option(
     "--set",
     "sets",
@@ -51,7 +52,7 @@ def _table(axes: list[Axis], cells: list[Cell]) -> Table:
 @click.option("--symmetry/--no-symmetry", default=True, show_default=True, help="Symmetry reduction.")
 @click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True, help="Worker processes.")
 def matrix(
-    spec: str,
+    paths: tuple[str, ...],
     sets: tuple[str, ...],
     fmt: str | None,
     output: str,
@@ -60,27 +61,37 @@ def matrix(
     symmetry: bool,
     workers: int,
 ) -> None:
-    """Check SPEC at every combination of the constants' values and print one row per combination:
-    each property's verdict (with the counterexample length), states and seconds."""
+    """Check each spec at every combination of the constants' values and print one row per
+    combination: each property's verdict (with the counterexample length), states and seconds.
+    A PATH is a .gcv file or a folder of them; with several specs, the spec is the first column."""
     try:
         axes = [parse_axis(s) for s in sets]
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--set") from e
-    if not axes:
-        raise click.UsageError("give at least one --set NAME=VALUES")
+    specs = [p for p, _ in spec_files(paths)]
+    if not specs:
+        raise click.UsageError("no spec files found (a spec file starts with 'spec NAME')")
+    try:
+        shown = [*spec_axis(specs), *axes]
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="PATHS") from e
+    if not axes and len(specs) < 2:
+        raise click.UsageError("give at least one --set NAME=VALUES (or several specs)")
     to_stdout = fmt is not None and output == "-"
     out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, emoji=False)
+    if not out.is_terminal:
+        out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, emoji=False, width=200)
     config = CheckConfig(max_states=max_states, max_seconds=max_seconds, symmetry=symmetry, workers=workers)
 
     def each(cell: Cell) -> None:
-        what = ", ".join(f"{a.name}={v}" for a, v in zip(axes, cell.values, strict=True))
+        what = ", ".join(f"{a.name}={v}" for a, v in zip(shown, cell.values, strict=True))
         status = cell.error or ("expectations met" if cell.met else "an expectation is not met")
         out.print(f"{what}: {status}", markup=False)
 
-    cells = run_matrix(Path(spec), axes, config, each)
-    out.print(_table(axes, cells))
+    cells = run_matrix(specs, axes, config, each)
+    out.print(_table(shown, cells))
     if fmt is not None:
-        text = WRITERS[fmt](axes, cells)
+        text = WRITERS[fmt](shown, cells)
         if output == "-":
             click.echo(text)
         else:

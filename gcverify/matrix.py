@@ -1,8 +1,9 @@
-"""Variant matrices: one spec checked at every combination of constant values.
+"""Variant matrices: specs checked at every combination of constant values.
 
-Owns: `parse_axis` (a constant and its values from `NAME=a,b,c` or `NAME=lo..hi`) and
-`run_matrix`, which checks every combination in order (the first axis varies slowest) and gives
-one `Cell` (results.py) each.  Rendering is in report/matrix.py.  Must not import z3 directly.
+Owns: `parse_axis` (a constant and its values from `NAME=a,b,c` or `NAME=lo..hi`), `spec_axis`
+(with several specs, the spec itself is the first axis, by name) and `run_matrix`, which checks
+every combination in order (the first axis varies slowest) and gives one `Cell` (results.py) each.
+Rendering is in report/matrix.py.  Must not import z3 directly.
 """
 
 from __future__ import annotations
@@ -37,12 +38,33 @@ def parse_axis(text: str) -> Axis:
     return Axis(name, values)
 
 
+SPEC = "spec"  # the name of the specs' axis
+
+
+def spec_axis(paths: Sequence[Path]) -> list[Axis]:
+    """[] for one spec; for several, an axis `spec` of their file names (without .gcv), which must
+    differ (ValueError otherwise)."""
+    if len(paths) < 2:
+        return []
+    names = tuple(p.stem for p in paths)
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"two specs are named {', '.join(twice)}: give files whose names differ")
+    return [Axis(SPEC, names)]
+
+
 def run_matrix(
-    path: Path, axes: Sequence[Axis], config: CheckConfig, each: Callable[[Cell], None] | None = None
+    paths: Sequence[Path], axes: Sequence[Axis], config: CheckConfig, each: Callable[[Cell], None] | None = None
 ) -> list[Cell]:
+    """Every combination of `spec_axis(paths) + axes`, in order.  A constant that a spec does not
+    declare is an error in that spec's cells (a --set names a constant of every spec it is given)."""
+    by_name = {p.stem: p for p in paths}
+    all_axes = [*spec_axis(paths), *axes]
     cells: list[Cell] = []
-    for values in itertools.product(*(a.values for a in axes)):
-        overrides = {**config.overrides, **{a.name: v for a, v in zip(axes, values, strict=True)}}
+    for values in itertools.product(*(a.values for a in all_axes)):
+        chosen = dict(zip((a.name for a in all_axes), values, strict=True))
+        path = by_name[chosen.pop(SPEC)] if len(paths) > 1 else paths[0]
+        overrides = {**config.overrides, **chosen}
         try:
             spec = load_spec(path, overrides)
             result = check_spec(spec, replace(config, overrides=overrides))

@@ -85,7 +85,7 @@ class Found:
     depth: int
 
     def describe(self) -> str:
-        return f"counterexample of {self.depth} steps"
+        return f"counterexample of {self.depth} step{'' if self.depth == 1 else 's'}"
 
     @property
     def kind(self) -> str:

@@ -12,6 +12,8 @@ import os
 
 from hypothesis import settings
 
+pytest_plugins = ["pytester"]  # tests/unit/test_pytest_plugin.py runs pytest on spec files
+
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True, print_blob=True)
 settings.load_profile("ci" if "CI" in os.environ else "dev")

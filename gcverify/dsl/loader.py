@@ -7,6 +7,7 @@ importing a file twice, or files importing each other, is harmless.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,36 @@ def bundled_specs() -> Path:
     if installed.is_dir():
         return installed
     return here.parent / "specs"
+
+
+def is_spec(path: Path) -> bool:
+    """A spec file starts (after comments) with `spec NAME`; library files do not."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True  # let the loader report it
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("//"):
+            continue
+        return stripped.startswith("spec ") or stripped == "spec"
+    return False
+
+
+def spec_files(paths: Sequence[str]) -> list[tuple[Path, str]]:
+    """The spec files PATHs name, each with the name messages give it: a folder means every spec in
+    it (library files left out); no PATH means the bundled specs."""
+    if not paths:
+        root = bundled_specs()
+        return [(p, f"<bundled>/{p.relative_to(root)}") for p in sorted(root.rglob("*.gcv")) if is_spec(p)]
+    out: list[tuple[Path, str]] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend((f, str(f)) for f in sorted(p.rglob("*.gcv")) if is_spec(f))
+        else:
+            out.append((p, raw))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 which gcverify/matrix.py runs.
 
 Owns: `matrix_rows` (one row per combination: the axis values, then per property its verdict with
-the counterexample length as `violated ✗N`, then states and seconds) and the three renderers.
+the counterexample length as `violated ✗N` (blank: the spec has no such property), whether the
+spec's expectations are met, then states and seconds) and the three renderers.
 Must not re-run anything.
 """
 
@@ -31,15 +32,16 @@ def verdict_text(verdict: str, length: int | None) -> str:
 
 def matrix_rows(axes: Sequence[Axis], cells: Sequence[Cell]) -> tuple[list[str], list[list[str]]]:
     props = properties(cells)
-    header = [a.name for a in axes] + props + ["states", "seconds"]
+    header = [a.name for a in axes] + props + ["expected", "states", "seconds"]
     rows: list[list[str]] = []
     for c in cells:
         by = {p: verdict_text(v, n) for p, v, n in c.verdicts}
         if c.error is not None:
             rest = [f"error: {c.error}"] + [""] * (len(props) - 1) if props else [f"error: {c.error}"]
-            rows.append([*c.values, *rest, "", ""])
+            rows.append([*c.values, *rest, "error", "", ""])
             continue
-        rows.append([*c.values, *(by.get(p, "") for p in props), f"{c.states:,}", f"{c.seconds:.2f}"])
+        met = "met" if c.met else "NOT MET"
+        rows.append([*c.values, *(by.get(p, "") for p in props), met, f"{c.states:,}", f"{c.seconds:.2f}"])
     return header, rows
 
 
@@ -57,12 +59,12 @@ def render_csv(axes: Sequence[Axis], cells: Sequence[Cell]) -> str:
     writer.writerow(
         [a.name for a in axes]
         + [f"{p}{suffix}" for p in props for suffix in ("", " cex")]
-        + ["states", "seconds", "error"]
+        + ["expectations met", "states", "seconds", "error"]
     )
     for c in cells:
         by = {p: (v, n) for p, v, n in c.verdicts}
         cols = [x for p in props for x in (by.get(p, ("", None))[0], by.get(p, ("", None))[1] or "")]
-        writer.writerow([*c.values, *cols, c.states, f"{c.seconds:.3f}", c.error or ""])
+        writer.writerow([*c.values, *cols, str(c.met).lower(), c.states, f"{c.seconds:.3f}", c.error or ""])
     return out.getvalue()
 
 

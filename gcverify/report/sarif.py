@@ -18,7 +18,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from gcverify.ir import nodes as n
-from gcverify.report.text import instance_text
+from gcverify.report.text import expectation_text, instance_text
 from gcverify.report.view import changes, heap_line
 from gcverify.results import CheckResult, FindingKind, LoadError, SpecResult, Verdict
 from gcverify.semantics.layout import Layout
@@ -74,7 +74,7 @@ def _code_flow(result: SpecResult, check: CheckResult) -> dict[str, Any]:
         locations.append(_flow_location(spec, layout, step.state, i, text, action.span))
         prev = step.state
     return {
-        "message": {"text": f"{finding.kind.value} counterexample of {len(finding.trace)} steps"},
+        "message": {"text": f"{finding.kind.value} counterexample, {len(finding.trace)} steps after the first state"},
         "threadFlows": [{"locations": locations}],
     }
 
@@ -100,15 +100,12 @@ def _result(r: SpecResult, c: CheckResult) -> dict[str, Any]:
         rule, level = Rule.VIOLATED, "error"
     else:
         rule, level = Rule.NOT_VIOLATED, "error"
-    within = f" within {c.within} steps" if c.within is not None and want is n.Expected.VIOLATED else ""
-    text = f"{r.name}: {c.property}: expected {want.value}{within}, {c.verdict.value}: {c.evidence.describe()}"
-    text += f" (with {r.scope()})"
     out: dict[str, Any] = {
         "ruleId": rule.id,
         "ruleIndex": list(Rule).index(rule),
         "kind": "fail",
         "level": level,
-        "message": {"text": text},
+        "message": {"text": expectation_text(r, c)},
         "partialFingerprints": {"gcverify/property/v1": f"{r.name}/{c.property}/{rule.id}"},
         "properties": {
             "spec": r.name,

@@ -29,6 +29,16 @@ def instance_text(spec: n.Spec, inst: ActionInstance) -> tuple[str, str]:
     return who, args
 
 
+def expectation_text(result: SpecResult, check: CheckResult) -> str:
+    """`spec: prop: expected holds, violated: counterexample of 12 steps (with OBJECTS=3, …)`."""
+    want = check.expected or n.Expected.HOLDS
+    within = f" within {check.within} steps" if check.within is not None and want is n.Expected.VIOLATED else ""
+    return (
+        f"{result.name}: {check.property}: expected {want.value}{within}, {check.verdict.value}: "
+        f"{check.evidence.describe()} (with {result.scope()})"
+    )
+
+
 def render_trace(result: SpecResult, check: CheckResult) -> str:
     finding = check.finding
     assert finding is not None
@@ -49,7 +59,7 @@ def render_trace(result: SpecResult, check: CheckResult) -> str:
         ]
         first = f"a state satisfying {prop} (any state, not necessarily reachable)"
     else:
-        lines = [f"Counterexample for {check.property} in {spec.name} ({len(trace)} steps, shortest):"]
+        lines = [f"Counterexample for {check.property} in {spec.name} ({_steps(len(trace))}, shortest):"]
         first = "initial state"
     heap = heap_line(spec, layout, trace.init)
     lines.append(f"  0. {first}")
@@ -79,6 +89,10 @@ def render_trace(result: SpecResult, check: CheckResult) -> str:
         prev = step.state
     lines.append(_verdict_line(check))
     return "\n".join(lines)
+
+
+def _steps(k: int) -> str:
+    return f"{k} step" if k == 1 else f"{k} steps"
 
 
 def _elements(spec: n.Spec, layout: Layout, state: tuple[int, ...]) -> list[str]:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gcverify.cli import is_spec, main, spec_files
+from gcverify.cli import main
 from gcverify.diagnostics import ExitCode
+from gcverify.dsl.loader import is_spec, spec_files
 
 HOLDS = "spec ok\nvar x: 0..1 = 0\nprocess P { x := 1 }\ninvariant small: x <= 1\n"
 VIOLATED = "spec bad\nvar x: 0..1 = 0\nprocess P { x := 1 }\ninvariant zero: x == 0\n"

@@ -133,3 +133,15 @@ def test_every_output_is_valid_sarif(tmp_path: Path, validator: jsonschema.proto
 def test_the_schema_check_can_fail(validator: jsonschema.protocols.Validator) -> None:
     doc = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"level": "fatal"}]}]}
     assert any(validator.iter_errors(doc))
+
+
+def test_one_run_writes_several_documents(tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.gcv", VIOLATED)
+    xml, doc = tmp_path / "r.xml", tmp_path / "r.sarif"
+    result = CliRunner().invoke(main, ["check", bad, "--junit", str(xml), "--sarif", str(doc), "--json", "-"])
+    assert result.exit_code == 12
+    assert json.loads(result.stdout)["specs"][0]["spec"] == "bad"
+    assert json.loads(doc.read_text(encoding="utf-8"))["runs"][0]["results"][0]["ruleId"] == "unexpected-violation"
+    assert "<failure" in xml.read_text(encoding="utf-8")
+    clash = CliRunner().invoke(main, ["check", bad, "--junit", "-", "--sarif", "-"])
+    assert clash.exit_code == 2 and "only one results document can go to standard output" in clash.output
