@@ -31,9 +31,9 @@ from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec
 from gcverify.report.itf import render_itf
 from gcverify.report.json import render_json
 from gcverify.report.junit import render_junit
-from gcverify.report.lexer import highlight_diagnostic
+from gcverify.report.lexer import highlight_diagnostic, highlight_trace
 from gcverify.report.sarif import render_sarif
-from gcverify.report.text import render_trace
+from gcverify.report.text import trace_lines
 from gcverify.results import (
     BoundedDepth,
     Engine,
@@ -212,7 +212,7 @@ def _run(
         code = _worse(code, _exit_for(result))
         for c in result.results:
             if c.finding is not None and (traces or not c.met):
-                out.print(render_trace(result, c), markup=False)
+                out.print(highlight_trace(trace_lines(result, c)))
                 out.print()
     if results:
         out.print(_table(results), width=max(out.width, 132))

@@ -1,8 +1,9 @@
-"""A Pygments lexer for the gcverify language (`.gcv`), and highlighting of error snippets with it.
+"""A Pygments lexer for the gcverify language (`.gcv`), and terminal highlighting with it.
 
 Owns: `GcverifyLexer` (registered as the `pygments.lexers` entry point `gcverify`, so other tools
-find it by name, alias or the `*.gcv` file pattern) and `highlight_diagnostic`, which colours the
-source lines of a rendered diagnostic for the terminal.  The keyword list follows
+find it by name, alias or the `*.gcv` file pattern), `highlight_diagnostic`, which colours the
+source lines of a rendered diagnostic, and `highlight_trace`, which colours the source text of each
+step of a counterexample (report/text.py marks it).  Both keep the text exactly as it was.  The keyword list follows
 gcverify/dsl/grammar.lark; tests/unit/test_lexer.py checks that every bundled spec lexes without
 an error token.  Must not import lark or z3.
 """
@@ -10,11 +11,14 @@ an error token.  Must not import lark or z3.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pygments.lexer import RegexLexer, words
 from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Text, Whitespace
 from rich.syntax import Syntax
 from rich.text import Text as RichText
+
+from gcverify.report.text import Line
 
 DECLARATIONS = (
     "spec", "import", "const", "var", "enum", "scalarset", "range", "fields", "roots", "def", "proc",
@@ -76,7 +80,26 @@ def highlight_diagnostic(rendered: str) -> RichText:
             out.append(line)
             continue
         out.append(m.group(1))
-        code = Syntax(m.group(2), lexer, theme="ansi_dark", background_color="default").highlight(m.group(2))
-        code.rstrip()
-        out.append_text(code)
+        out.append_text(_code(m.group(2), lexer))
     return out
+
+
+def highlight_trace(lines: Sequence[Line]) -> RichText:
+    """A counterexample (`trace_lines`) with each step's source text highlighted."""
+    out = RichText()
+    lexer = GcverifyLexer()
+    for i, line in enumerate(lines):
+        if i:
+            out.append("\n")
+        for part in line:
+            if part.code:
+                out.append_text(_code(part.text, lexer))
+            else:
+                out.append(part.text)
+    return out
+
+
+def _code(text: str, lexer: GcverifyLexer) -> RichText:
+    code = Syntax(text, lexer, theme="ansi_dark", background_color="default").highlight(text)
+    code.rstrip()
+    return code

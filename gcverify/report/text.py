@@ -1,11 +1,14 @@
 """Text reports: the results table and counterexample traces, as plain strings.
 
-Owns: `render_trace` (a counterexample as a story: step number, process instance, source line,
-parameter values, changed variables, heap line; the last state names the violated property and its
-witnesses) and `render_summary`.  Pure functions of results; they never re-run the model.
+Owns: `trace_lines` and `render_trace` (a counterexample as a story: step number, process
+instance, source text and location, parameter values, changed variables, heap line; the last state
+names the violated property and its witnesses; `trace_lines` marks the source text as code, for
+highlighting) and `expectation_text`.  Pure functions of results; they never re-run the model.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from gcverify.ir import nodes as n
 from gcverify.report.view import changes, element_lines, heap_line
@@ -39,7 +42,24 @@ def expectation_text(result: SpecResult, check: CheckResult) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A piece of a report line; `code` marks the spec's own source text (a terminal highlights it)."""
+
+    text: str
+    code: bool = False
+
+
+Line = tuple[Part, ...]
+
+
 def render_trace(result: SpecResult, check: CheckResult) -> str:
+    """The counterexample of `check` as plain text."""
+    return "\n".join("".join(p.text for p in line) for line in trace_lines(result, check))
+
+
+def trace_lines(result: SpecResult, check: CheckResult) -> list[Line]:
+    """The counterexample of `check`, line by line, with each step's source text marked as code."""
     finding = check.finding
     assert finding is not None
     spec = finding.spec or result.spec
@@ -50,35 +70,32 @@ def render_trace(result: SpecResult, check: CheckResult) -> str:
         k = spec.heap.objects.size
         resized = f" with {k} object{'s' if k != 1 else ''}"
     if finding.kind is FindingKind.CTI:
-        lines = [f"Counterexample to induction for {check.property} in {spec.name}{resized} ({len(trace)} step):"]
+        head = f"Counterexample to induction for {check.property} in {spec.name}{resized} ({len(trace)} step):"
         first = f"a state satisfying {check.property} (not necessarily reachable)"
     elif finding.kind is FindingKind.LEMMA:
         prop = spec.invariants[0].name
-        lines = [
-            f"Counterexample to the lemma '{check.property}' in {spec.name}: a heap{resized}, the fewest there are:"
-        ]
+        head = f"Counterexample to the lemma '{check.property}' in {spec.name}: a heap{resized}, the fewest there are:"
         first = f"a state satisfying {prop} (any state, not necessarily reachable)"
     else:
-        lines = [f"Counterexample for {check.property} in {spec.name} ({_steps(len(trace))}, shortest):"]
+        head = f"Counterexample for {check.property} in {spec.name} ({_steps(len(trace))}, shortest):"
         first = "initial state"
-    heap = heap_line(spec, layout, trace.init)
-    lines.append(f"  0. {first}")
+    lines = [head, f"  0. {first}"]
     if finding.kind in (FindingKind.CTI, FindingKind.LEMMA):
         lines.append("       " + "; ".join(_values(spec, layout, trace.init)))
+    heap = heap_line(spec, layout, trace.init)
     if heap:
         lines.append(f"       heap: {heap}")
     lines.extend(_elements(spec, layout, trace.init))
+    out: list[Line] = [(Part(line),) for line in lines]
     prev = trace.init
     width = len(str(len(trace)))
     for i, step in enumerate(trace.steps, 1):
         action = spec.actions[step.action.action]
         who, args = instance_text(spec, step.action)
         where = f"{action.span}" if action.span else ""
-        lines.append(
-            f"  {i:>{width}}. {who}  {action.label}"
-            + (f"   ({args})" if args else "")
-            + (f"   @ {where}" if where else "")
-        )
+        tail = (f"   ({args})" if args else "") + (f"   @ {where}" if where else "")
+        out.append((Part(f"  {i:>{width}}. {who}  "), Part(action.label, code=True), Part(tail)))
+        lines = []
         delta = changes(spec, layout, prev, step.state)
         if delta:
             lines.append("       " + ", ".join(f"{c.name}: {c.before} → {c.after}" for c in delta))
@@ -86,9 +103,10 @@ def render_trace(result: SpecResult, check: CheckResult) -> str:
         if heap:
             lines.append(f"       heap: {heap}")
         lines.extend(_elements(spec, layout, step.state))
+        out.extend((Part(line),) for line in lines)
         prev = step.state
-    lines.append(_verdict_line(check))
-    return "\n".join(lines)
+    out.append((Part(_verdict_line(check)),))
+    return out
 
 
 def _steps(k: int) -> str:

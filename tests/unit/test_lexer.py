@@ -9,7 +9,9 @@ import pytest
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.token import Comment, Error, Keyword, Name, Operator
 
-from gcverify.report.lexer import GcverifyLexer, highlight_diagnostic
+from gcverify.pipeline import CheckConfig, check_spec, load_spec
+from gcverify.report.lexer import GcverifyLexer, highlight_diagnostic, highlight_trace
+from gcverify.report.text import render_trace, trace_lines
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 FILES = sorted(SPECS.rglob("*.gcv"))
@@ -49,3 +51,19 @@ def test_highlighting_keeps_the_diagnostic_text() -> None:
     text = highlight_diagnostic(rendered)
     assert text.plain == rendered
     assert text.spans, "the source line is coloured"
+
+
+def test_trace_steps_are_highlighted_without_changing_the_text() -> None:
+    result = check_spec(load_spec(SPECS / "barriers" / "none.gcv", {}), CheckConfig())
+    check = next(c for c in result.results if c.finding is not None)
+    assert check.finding is not None
+    lines = trace_lines(result, check)
+    text = highlight_trace(lines)
+    assert text.plain == render_trace(result, check)
+    # One piece of source text per step, and only source text is coloured.
+    steps = [line for line in lines if any(p.code for p in line)]
+    assert len(steps) == len(check.finding.trace)
+    codes = " ".join(p.text for line in steps for p in line if p.code)
+    styled = {text.plain[s.start : s.end].strip() for s in text.spans if s.style} - {""}
+    assert styled and all(s in codes for s in styled)
+    assert "alloc" in styled
