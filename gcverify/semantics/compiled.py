@@ -204,6 +204,11 @@ class _Builder:
         first = blocks[0][1]
         while common < len(first) and all(len(b) > common and b[common] == first[common] for _, b in blocks):
             line = first[common]
+            if len(blocks) > 1 and line.startswith("_p"):
+                # NOTE(shared post-state): `_p = list(s)` is mutated by the block after it; shared, one
+                # block's writes would leak into the next block's post-state (even where the lines
+                # that follow agree, a later block may write other slots).
+                break
             if not (line.endswith(": break") and line.startswith("if not ")) and " = " not in line.split(":")[0]:
                 break
             common += 1

@@ -16,6 +16,7 @@ from gcverify.pipeline import load_spec
 from gcverify.semantics.model import Model
 from gcverify.semantics.staged import Kind, SourceOps
 from gcverify.semantics.state import State
+from tests.helpers import spec_from_text
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 BUNDLED = sorted(p for p in SPECS.rglob("*.gcv") if "lib" not in p.parts)
@@ -67,3 +68,16 @@ def test_staged_folding_matches_concrete_ops() -> None:
     assert ops.add(ops.const(2), ops.const(3)).const == 5
     nil_checked = ops.ite(ops.eq(x, ops.const(3)), ops.const(0), x)
     assert (nil_checked.lo, nil_checked.hi) == (0, 2)
+
+
+def test_branches_at_one_pc_do_not_share_a_post_state() -> None:
+    """Regression (found by the random-model test): the two branches of `either` start at the same
+    pc and compute the same values (mc and 2 are both 2), so their first lines agree, but they write
+    different slots.  The post-state list was hoisted and shared, and `t := 2` also set `m`."""
+    text = (
+        "spec shared\nenum Mode { ma, mb, mc }\nvar b0: bool = false\nvar m: Mode = ma\n"
+        "process P0 {\n    var t: 0 .. 2 = 0\n    b0 := true\n    either { m := mc } or { t := 2 }\n}\n"
+        "invariant inv0: b0 or m == ma\n"
+    )
+    model = Model(spec_from_text(text))
+    assert agree(model, 100) == 4
