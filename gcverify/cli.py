@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import enum
 import sys
-import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import click
 from rich import box
@@ -23,9 +21,10 @@ from rich.table import Table
 
 from gcverify import __version__
 from gcverify.cli_matrix import matrix
+from gcverify.cli_progress import ProgressView
+from gcverify.cli_trace import trace
 from gcverify.diagnostics import ExitCode, GcverifyError, InternalError
 from gcverify.dsl.loader import spec_files
-from gcverify.explore.search import Progress
 from gcverify.ir import nodes as n
 from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec
 from gcverify.report.itf import render_itf
@@ -73,33 +72,6 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
         name, value = v.split("=", 1)
         out[name.strip()] = value.strip()
     return out
-
-
-class _ProgressView:
-    """Draws search progress on stderr once a run has lasted a second, if stderr is a terminal."""
-
-    def __init__(self, console: Console, label: str) -> None:
-        self.console = console
-        self.label = label
-        self.start = time.monotonic()
-        self.status: Any = None
-
-    def __call__(self, p: Progress) -> None:
-        if not self.console.is_terminal or p.seconds < 1.0:
-            return
-        rate = p.states / p.seconds if p.seconds else 0.0
-        text = f"{self.label}: {p.states:,} states, depth {p.depth}, queue {p.queue:,}, {rate:,.0f} states/s"
-        if p.states == 0:  # the symbolic engine: depth only
-            text = f"{self.label}: Z3 at depth {p.depth}, {p.seconds:.0f} s"
-        if self.status is None:
-            self.status = self.console.status(text)
-            self.status.start()
-        else:
-            self.status.update(text)
-
-    def close(self) -> None:
-        if self.status is not None:
-            self.status.stop()
 
 
 def _table(results: list[SpecResult]) -> Table:
@@ -185,7 +157,7 @@ def _run(
     results: list[SpecResult] = []
     errors: list[LoadError] = []
     for path, display in files:
-        view = _ProgressView(err, display)
+        view = ProgressView(err, display)
         try:
             spec = load_spec(path, overrides, display)
 
@@ -468,3 +440,4 @@ def prove(
 
 
 main.add_command(matrix)
+main.add_command(trace)
