@@ -7,7 +7,8 @@ the others read the same result, so `-k` picks properties without re-running any
 A spec that does not load is one failing item, `SPEC.gcv::load`, with the diagnostics.
 
 Markers on every item: `gcverify`, and `gcverify_holds` or `gcverify_violated` (the expectation).
-Options: `--gcverify-set NAME=VALUE`, `--gcverify-max-states N`, `--gcverify-max-seconds S`.
+Options: `--gcverify-set NAME=VALUE` (for the specs that declare NAME; a NAME that no collected
+spec declares is a usage error), `--gcverify-max-states N`, `--gcverify-max-seconds S`.
 Library files (no `spec NAME` line) are not collected.  No checking logic lives here.
 """
 
@@ -47,6 +48,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 SETS = pytest.StashKey[dict[str, str]]()
+DECLARED = pytest.StashKey[set[str]]()  # the constants of the specs collected so far
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -59,6 +61,19 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(f"--gcverify-set {item!r} is not NAME=VALUE")
         sets[name.strip()] = value.strip()
     config.stash[SETS] = sets
+    config.stash[DECLARED] = set()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A --gcverify-set that no collected spec declares is a typo, not a no-op."""
+    declared: set[str] = session.config.stash[DECLARED]
+    sets: dict[str, str] = session.config.stash[SETS]
+    unknown = sorted(set(sets) - declared)
+    if declared and unknown:
+        raise pytest.UsageError(
+            f"--gcverify-set {', '.join(unknown)}: no collected spec declares such a constant "
+            f"(they declare {', '.join(sorted(declared))})"
+        )
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -91,6 +106,7 @@ class SpecFile(pytest.File):
             yield load
             return
         self._spec = spec
+        self.config.stash[DECLARED].update(name for name, _ in spec.consts)
         expected = {e.property: e for e in spec.expectations}
         for inv in spec.invariants:
             exp = expected.get(inv.name)

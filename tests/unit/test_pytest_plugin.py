@@ -61,12 +61,20 @@ def test_an_expected_counterexample_is_kept_in_the_report(specs: pytest.Pytester
 
 
 def test_constants_can_be_set(specs: pytest.Pytester) -> None:
-    # With TOP=1 the shortest violation of `zero` is the same, `low` still fails at once; OBJECTS is
-    # not declared by these specs and is left out for them.
-    result = specs.runpytest("--gcverify-set", "TOP=1", "--gcverify-set", "OBJECTS=4", "-k", "low")
-    result.assert_outcomes(passed=1, deselected=2)
+    # With TOP=1, `low` is violated in one step; OBJECTS is declared by the bundled spec and left
+    # out for the others.
+    shutil.copytree(SPECS / "lib", specs.path / "lib")
+    shutil.copy(SPECS / "barriers" / "none.gcv", specs.path / "none.gcv")
+    result = specs.runpytest("--gcverify-set", "TOP=1", "--gcverify-set", "OBJECTS=3", "-k", "low or none", "-rP")
+    result.assert_outcomes(passed=3, deselected=2)
+    result.stdout.fnmatch_lines(["*heap: o1 free | o2 free | o3 free*"])  # none.gcv has 2 objects
     result = specs.runpytest("--gcverify-set", "TOP=1", "-k", "low", "-rP")
     result.stdout.fnmatch_lines(["Counterexample for low in bad (1 step, shortest):"])
+    result = specs.runpytest("--gcverify-set", "TPO=1")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*--gcverify-set TPO: no collected spec declares such a constant (they declare *TOP)*"]
+    )
     result = specs.runpytest("--gcverify-set", "TOP")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--gcverify-set 'TOP' is not NAME=VALUE*"])
