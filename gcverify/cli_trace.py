@@ -156,7 +156,7 @@ def _write(path: Path, text: str) -> None:
     "--html",
     "html_file",
     metavar="FILE",
-    help="Also write one self-contained HTML page that steps through the trace (needs Graphviz).",
+    help="Write one self-contained HTML page that steps through the trace (needs Graphviz).",
 )
 def trace(
     spec: str,
