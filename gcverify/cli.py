@@ -26,7 +26,7 @@ from gcverify.cli_trace import trace
 from gcverify.diagnostics import ExitCode, GcverifyError, InternalError
 from gcverify.dsl.loader import spec_files
 from gcverify.ir import nodes as n
-from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec
+from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec, parse_overrides
 from gcverify.report.itf import render_itf
 from gcverify.report.json import render_json
 from gcverify.report.junit import render_junit
@@ -65,13 +65,10 @@ def _worse(a: ExitCode, b: ExitCode) -> ExitCode:
 
 
 def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for v in values:
-        if "=" not in v:
-            raise click.BadParameter(f"{v!r} is not NAME=VALUE", param_hint="--set")
-        name, value = v.split("=", 1)
-        out[name.strip()] = value.strip()
-    return out
+    try:
+        return parse_overrides(values)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--set") from e
 
 
 def _table(results: list[SpecResult]) -> Table:

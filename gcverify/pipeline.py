@@ -9,7 +9,7 @@ The symbolic engine is imported lazily, so the explicit one runs without z3 load
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -69,6 +69,18 @@ class CheckConfig:
     lemma_property: str = "strong_tricolor"
     solver_timeout: float | None = None
     progress: Callable[[Progress], None] | None = None
+
+
+def parse_overrides(texts: Iterable[str]) -> dict[str, str]:
+    """`NAME=VALUE` texts (the --set options) as constant overrides; ValueError for one without '='.
+    Whether NAME is a constant and VALUE fits it is the loader's to say (GCV401)."""
+    out: dict[str, str] = {}
+    for text in texts:
+        name, sep, value = text.partition("=")
+        if not sep:
+            raise ValueError(f"{text!r} is not NAME=VALUE")
+        out[name.strip()] = value.strip()
+    return out
 
 
 def load_spec(path: Path, overrides: Mapping[str, str] | None = None, display: str | None = None) -> n.Spec:

@@ -23,7 +23,7 @@ import pytest
 from gcverify.diagnostics import GcverifyError
 from gcverify.dsl.loader import is_spec
 from gcverify.ir import nodes as n
-from gcverify.pipeline import CheckConfig, check_spec, load_spec
+from gcverify.pipeline import CheckConfig, check_spec, load_spec, parse_overrides
 from gcverify.report.text import expectation_text, render_trace
 from gcverify.results import CheckResult, SpecResult, Verdict
 
@@ -54,13 +54,10 @@ DECLARED = pytest.StashKey[set[str]]()  # the constants of the specs collected s
 def pytest_configure(config: pytest.Config) -> None:
     for name, text in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {text}")
-    sets: dict[str, str] = {}
-    for item in config.getoption("gcverify_set", None) or []:
-        name, sep, value = str(item).partition("=")
-        if not sep or not name.strip():
-            raise pytest.UsageError(f"--gcverify-set {item!r} is not NAME=VALUE")
-        sets[name.strip()] = value.strip()
-    config.stash[SETS] = sets
+    try:
+        config.stash[SETS] = parse_overrides(str(s) for s in config.getoption("gcverify_set", None) or [])
+    except ValueError as e:
+        raise pytest.UsageError(f"--gcverify-set {e}") from e
     config.stash[DECLARED] = set()
 
 

@@ -22,3 +22,10 @@ def run(text: str, overrides: dict[str, str] | None = None, **config: object) ->
     (`symmetry=True`), so state counts are those of the plain state space."""
     config.setdefault("symmetry", False)
     return check_spec(spec_from_text(text, overrides), CheckConfig(**config))  # type: ignore[arg-type]
+
+
+def write_spec(folder: Path, name: str, text: str) -> str:
+    """Write a spec file into `folder`; its path, as a command-line argument."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)

@@ -220,13 +220,7 @@ class Symmetry:
 
     def apply(self, s: State, perms: tuple[Perm, ...]) -> State:
         """The state with every element e of sort a renamed perms[a][e]."""
-        orders = []
-        for perm in perms:
-            order = [0] * len(perm)
-            for e, new in enumerate(perm):
-                order[new] = e
-            orders.append(tuple(order))
-        return self.arrange(s, tuple(orders))
+        return self.arrange(s, tuple(_inverse(perm) for perm in perms))
 
     def arrange(self, s: State, orders: tuple[Order, ...]) -> State:
         """The state with the elements of each sort put in the given order (orders[a][new] = old)."""
@@ -237,12 +231,7 @@ class Symmetry:
 
     def arranger(self, orders: tuple[Order, ...]) -> Callable[[State], State]:
         """A generated function that builds the arranged state as one tuple display."""
-        perms = []
-        for order in orders:
-            perm = [0] * len(order)
-            for new, e in enumerate(order):
-                perm[e] = new
-            perms.append(tuple(perm))
+        perms = [_inverse(order) for order in orders]
         cells = [""] * self.layout.size
         for i in range(self.layout.size):
             target = self.base[i] + sum(perms[a][e] * stride for a, e, stride in self.key_sorts[i])
@@ -307,3 +296,11 @@ class Symmetry:
         """Every state in `state`'s orbit, by trying all |G| permutations (for tests, small sorts)."""
         per_sort: Sequence[list[Perm]] = [list(itertools.permutations(range(s.size))) for s in self.sorts]
         return {self.apply(state, perms) for perms in itertools.product(*per_sort)}
+
+
+def _inverse(p: tuple[int, ...]) -> tuple[int, ...]:
+    """The inverse permutation: an order (new position -> old element) from a renaming, or back."""
+    out = [0] * len(p)
+    for i, j in enumerate(p):
+        out[j] = i
+    return tuple(out)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Sequence
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from gcverify.ir import nodes as n
 from gcverify.report.text import expectation_text, instance_text
@@ -41,10 +42,12 @@ class Rule(enum.Enum):
 
 
 def _uri(name: str) -> dict[str, str]:
-    """An artifact location for a file name as messages print it (relative to where gcverify ran)."""
-    if PureWindowsPath(name).is_absolute() or name.startswith("/"):
-        return {"uri": PurePosixPath(name).as_uri() if name.startswith("/") else PureWindowsPath(name).as_uri()}
-    return {"uri": PurePosixPath(*PureWindowsPath(name).parts).as_posix(), "uriBaseId": "%SRCROOT%"}
+    """An artifact location for a file name as messages print it: an absolute path as a file URI, a
+    relative one (to where gcverify ran) as a percent-encoded URI reference under %SRCROOT%."""
+    path = Path(name)
+    if path.is_absolute():
+        return {"uri": path.as_uri()}
+    return {"uri": quote(path.as_posix()), "uriBaseId": "%SRCROOT%"}
 
 
 def _location(span: Span, message: str | None = None) -> dict[str, Any]:

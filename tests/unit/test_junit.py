@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from junitparser import Error, Failure, JUnitXml, TestSuite
 
 from gcverify.cli import main
+from tests.helpers import write_spec as write
 
 SPECS = Path(__file__).resolve().parents[2] / "specs" / "barriers"
 HOLDS = "spec ok\nvar x: 0..1 = 0\nprocess P { x := 1 }\ninvariant small: x <= 1\n"
@@ -21,12 +22,6 @@ def junit(tmp_path: Path, *args: str) -> tuple[int, ET.Element]:
     out = tmp_path / "results.xml"
     result = CliRunner().invoke(main, ["check", *args, "--format", "junit", "--output", str(out)])
     return result.exit_code, ET.fromstring(out.read_text(encoding="utf-8"))
-
-
-def write(tmp_path: Path, name: str, text: str) -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
 def test_one_case_per_property_and_a_failure_with_the_trace(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from gcverify.cli import main
+from tests.helpers import write_spec as write
 from tests.tools import sarif_schema
 
 SPECS = Path(__file__).resolve().parents[2] / "specs" / "barriers"
@@ -25,12 +26,6 @@ def sarif(tmp_path: Path, *args: str) -> tuple[int, dict[str, Any]]:
     out = tmp_path / "results.sarif"
     result = CliRunner().invoke(main, ["check", *args, "--format", "sarif", "--output", str(out)])
     return result.exit_code, json.loads(out.read_text(encoding="utf-8"))
-
-
-def write(tmp_path: Path, name: str, text: str) -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
 def line_at(location: dict[str, Any], base: Path = Path()) -> str:
