@@ -47,6 +47,8 @@ class Code(enum.Enum):
     ARITY = ("GCV205", "a call or index with the wrong number of arguments")
     NOT_ASSIGNABLE = ("GCV206", "an assignment to something that is not a state variable or local")
     IMPORT_NOT_FOUND = ("GCV207", "an imported file that cannot be found")
+    IMPORT_OUTSIDE = ("GCV208", "an import of a file outside the folders a spec may read")
+    IMPORT_NOT_SPEC = ("GCV209", "an import of a file that is not a .gcv file")
     # GCV3xx: static semantics
     SCALARSET = ("GCV301", "a scalarset value used as a number or ordered")
     NOT_CONSTANT = ("GCV302", "an expression that must be constant is not")
@@ -63,6 +65,11 @@ class Code(enum.Enum):
     BAD_SET = ("GCV401", "a --set option that does not name a constant or gives a bad value")
     IO = ("GCV402", "a file that cannot be read")
     TOO_LARGE = ("GCV403", "a model too large to build")
+    TOO_DEEP = ("GCV404", "expressions, statements or calls nested deeper than gcverify allows")
+    NUMBER_TOO_LARGE = ("GCV405", "a number with more digits than gcverify allows")
+    SORT_TOO_LARGE = ("GCV406", "a scalarset, range or enum with more elements than gcverify allows")
+    STATE_TOO_WIDE = ("GCV407", "a state with more slots than gcverify allows")
+    ENCODING = ("GCV408", "a file that is not UTF-8 text")
     # GCV9xx: internal
     INTERNAL = ("GCV900", "a bug in gcverify")
 

@@ -27,7 +27,8 @@ class SourceFile:
 
     @staticmethod
     def read(path: Path, display: str | None = None) -> SourceFile:
-        return SourceFile(display if display is not None else str(path), path.read_text(encoding="utf-8"))
+        """UTF-8 text; a byte-order mark at the start is left out, so columns are an editor's."""
+        return SourceFile(display if display is not None else str(path), path.read_text(encoding="utf-8-sig"))
 
     def line(self, n: int) -> str:
         lines = self.text.splitlines()

@@ -17,6 +17,7 @@ from lark.exceptions import VisitError
 from gcverify import syntax
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError, InternalError
 from gcverify.dsl.build import build
+from gcverify.dsl.nesting import Nesting, measure
 from gcverify.dsl.syntax_errors import HINTS, SYNTAX_EXAMPLES
 from gcverify.source import Pos, SourceFile, Span
 
@@ -219,13 +220,23 @@ def _at_decl_start(err: UnexpectedToken) -> bool:
 
 
 def parse(source: SourceFile) -> syntax.Module:
-    """Parse one file.  Raises `GcverifyError` with one GCV1xx diagnostic on a syntax error."""
+    """Parse one file.  Raises `GcverifyError` with one GCV1xx diagnostic on a syntax error, and
+    with GCV404/GCV405 for a file nested too deep or a number too long (see `measure`)."""
+    return parse_measured(source)[0]
+
+
+def parse_measured(source: SourceFile) -> tuple[syntax.Module, Nesting]:
+    """`parse`, and how deep each declaration nests and what it calls (for `check_expansion`)."""
     parser = _parser()
     try:
         tree = parser.parse(source.text)
     except UnexpectedInput as err:
         raise GcverifyError([_diagnose(source, parser, err)]) from None
+    # The builder below recurses over the tree: measure it first, with an explicit stack.
+    nesting, errors = measure(tree, source)
+    if errors:
+        raise GcverifyError(errors)
     try:
-        return build(tree, source)
+        return build(tree, source), nesting
     except VisitError as err:  # a bug in the builder, never the user's fault
         raise InternalError(f"building the syntax tree failed: {err.orig_exc!r}") from err

@@ -324,14 +324,18 @@ class SourceOps:
         return [self.node(Kind.ITEM, "{0}[" + str(o) + "]", (call,), 0, 1) for o in range(size)]
 
 
+INLINE_DEPTH = 40
+
+
 class Emitter:
     """Straight-line statements computing some nodes: a node used more than once becomes a local
     (`_N`), computed just before the first statement that needs it; a node used once is written
-    inline where it is used."""
+    inline where it is used, unless its text would nest INLINE_DEPTH levels deep."""
 
     def __init__(self, roots: Sequence[Node]) -> None:
         self.uses: dict[int, int] = {}
         self.names: dict[int, str] = {}
+        self.depths: dict[int, int] = {}  # nodes written inline: how deep their text nests
         self.lines: list[str] = []
         for r in roots:
             self.uses[id(r)] = self.uses.get(id(r), 0) + 1
@@ -357,7 +361,11 @@ class Emitter:
         if name is not None:
             return name
         text = node.fmt.format(*(self.expr(a) for a in node.args))
-        if not self.shared(node):
+        # How deep the text nests: Python's parser refuses about 200 nested parentheses, so a deep
+        # expression is cut into locals every INLINE_DEPTH levels.
+        depth = 1 + max((self.depths.get(id(a), 0) for a in node.args), default=0)
+        if not self.shared(node) and depth < INLINE_DEPTH:
+            self.depths[id(node)] = depth
             return text
         name = self.names[id(node)] = f"_{len(self.names)}"
         self.lines.append(f"{name} = {text}")
