@@ -21,6 +21,7 @@ from rich.table import Table
 
 from gcverify import __version__
 from gcverify.cli_matrix import matrix
+from gcverify.cli_options import IMPORT_PATH
 from gcverify.cli_progress import ProgressView
 from gcverify.cli_trace import trace
 from gcverify.diagnostics import ExitCode, GcverifyError, InternalError
@@ -156,10 +157,10 @@ def _run(
     for path, display in files:
         view = ProgressView(err, display)
         try:
-            spec = load_spec(path, overrides, display)
+            spec = load_spec(path, overrides, display, config.import_path)
 
             def reload(extra: Mapping[str, str], path: Path = path, display: str = display) -> n.Spec:
-                return load_spec(path, {**overrides, **extra}, display)
+                return load_spec(path, {**overrides, **extra}, display, config.import_path)
 
             result = check_spec(spec, replace(config, progress=view), reload)
         except GcverifyError as e:
@@ -248,6 +249,7 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
             click.option(
                 "--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a constant (repeatable)."
             ),
+            IMPORT_PATH,
             click.option(
                 "--json", "json_out", metavar="FILE", help="Write the results as JSON to FILE ('-' for stdout)."
             ),
@@ -331,6 +333,7 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
 def check(
     paths: tuple[str, ...],
     sets: tuple[str, ...],
+    import_path: tuple[str, ...],
     json_out: str | None,
     junit: str | None,
     sarif: str | None,
@@ -365,6 +368,7 @@ def check(
         workers=workers,
         bmc_depth=depth,
         solver_timeout=solver_timeout,
+        import_path=tuple(Path(p) for p in import_path),
     )
     documents = _documents(json_out, junit, sarif, fmt, output)
     sys.exit(int(_run(files, overrides, config, traces, documents, itf_dir)))
@@ -397,6 +401,7 @@ def check(
 def prove(
     spec: str,
     sets: tuple[str, ...],
+    import_path: tuple[str, ...],
     json_out: str | None,
     junit: str | None,
     sarif: str | None,
@@ -431,6 +436,7 @@ def prove(
         lemma_proc=proc,
         lemma_property=prop,
         solver_timeout=solver_timeout,
+        import_path=tuple(Path(p) for p in import_path),
     )
     documents = _documents(json_out, junit, sarif, fmt, output)
     sys.exit(int(_run([(Path(spec), spec)], overrides, config, traces, documents, itf_dir)))

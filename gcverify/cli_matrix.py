@@ -14,6 +14,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from gcverify.cli_options import IMPORT_PATH
 from gcverify.diagnostics import ExitCode
 from gcverify.dsl.loader import spec_files
 from gcverify.matrix import parse_axis, run_matrix, spec_axis
@@ -43,6 +44,7 @@ def _table(axes: list[Axis], cells: list[Cell]) -> Table:
     metavar="NAME=VALUES",
     help="A constant and its values: a,b,c or lo..hi (repeatable; every combination is checked).",
 )
+@IMPORT_PATH
 @click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), help="Also write the matrix as md, csv or json.")
 @click.option("--output", metavar="FILE", default="-", help="Where --format writes ('-': standard output).")
 @click.option("--max-states", type=click.IntRange(min=1), help="Per combination: stop after this many states.")
@@ -54,6 +56,7 @@ def _table(axes: list[Axis], cells: list[Cell]) -> Table:
 def matrix(
     paths: tuple[str, ...],
     sets: tuple[str, ...],
+    import_path: tuple[str, ...],
     fmt: str | None,
     output: str,
     max_states: int | None,
@@ -81,7 +84,13 @@ def matrix(
     out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, emoji=False)
     if not out.is_terminal:
         out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, emoji=False, width=200)
-    config = CheckConfig(max_states=max_states, max_seconds=max_seconds, symmetry=symmetry, workers=workers)
+    config = CheckConfig(
+        max_states=max_states,
+        max_seconds=max_seconds,
+        symmetry=symmetry,
+        workers=workers,
+        import_path=tuple(Path(p) for p in import_path),
+    )
 
     def each(cell: Cell) -> None:
         what = ", ".join(f"{a.name}={v}" for a, v in zip(shown, cell.values, strict=True))

@@ -20,11 +20,11 @@ import click
 from rich.console import Console
 
 from gcverify import __version__
+from gcverify.cli_options import IMPORT_PATH
 from gcverify.cli_progress import ProgressView
 from gcverify.diagnostics import ExitCode, GcverifyError
 from gcverify.ir import nodes as n
-from gcverify.matrix import parse_axis
-from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec
+from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec, parse_overrides
 from gcverify.report.dot import render_trace_dots
 from gcverify.report.html import render_html
 from gcverify.report.lexer import highlight_diagnostic, highlight_trace
@@ -49,23 +49,17 @@ class _Stop(Exception):
 
 
 def _overrides(sets: tuple[str, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for text in sets:
-        try:
-            axis = parse_axis(text)
-        except ValueError as e:
-            raise click.BadParameter(str(e), param_hint="--set") from e
-        if len(axis.values) != 1:
-            raise click.BadParameter(f"{text!r}: give one value (NAME=VALUE)", param_hint="--set")
-        out[axis.name] = axis.values[0]
-    return out
+    try:
+        return parse_overrides(sets)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--set") from e
 
 
 def _check(display: str, prop: str, overrides: Mapping[str, str], config: CheckConfig) -> SpecResult:
     """Load and check the spec file `display` (the path as given, which messages show); a property
     the spec does not have stops before the search."""
     path = Path(display)
-    spec = load_spec(path, overrides, display)
+    spec = load_spec(path, overrides, display, config.import_path)
     names = [inv.name for inv in spec.invariants]
     if prop not in (*names, FAULTS, DEADLOCK):
         listed = ", ".join(names) if names else "(no invariants)"
@@ -76,7 +70,7 @@ def _check(display: str, prop: str, overrides: Mapping[str, str], config: CheckC
         )
 
     def reload(extra: Mapping[str, str]) -> n.Spec:
-        return load_spec(path, {**overrides, **extra}, display)
+        return load_spec(path, {**overrides, **extra}, display, config.import_path)
 
     return check_spec(spec, config, reload)
 
@@ -136,6 +130,7 @@ def _write(path: Path, text: str) -> None:
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False))
 @click.argument("prop", metavar="PROPERTY")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a constant (repeatable).")
+@IMPORT_PATH
 @click.option(
     "--engine",
     type=click.Choice([EngineChoice.EXPLICIT.value, EngineChoice.BMC.value]),
@@ -162,6 +157,7 @@ def trace(
     spec: str,
     prop: str,
     sets: tuple[str, ...],
+    import_path: tuple[str, ...],
     engine: str,
     depth: int,
     dot_dir: str | None,
@@ -190,7 +186,10 @@ def trace(
     err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
     overrides = _overrides(sets)
     try:
-        code = _trace(spec, prop, overrides, engine, depth, Path(dot_dir) if dot_dir else None, svg, html_file, err)
+        dirs = tuple(Path(p) for p in import_path)
+        code = _trace(
+            spec, prop, overrides, dirs, engine, depth, Path(dot_dir) if dot_dir else None, svg, html_file, err
+        )
     except _Stop as stop:
         err.print(str(stop), markup=False)
         code = stop.code
@@ -210,6 +209,7 @@ def _trace(
     spec: str,
     prop: str,
     overrides: dict[str, str],
+    import_path: tuple[Path, ...],
     engine: str,
     depth: int,
     dot_dir: Path | None,
@@ -225,7 +225,12 @@ def _trace(
         raise _Stop(f"error: {DEADLOCK!r} is checked by the explicit engine only; leave out --engine", ExitCode.USAGE)
     view = ProgressView(err, spec)
     config = CheckConfig(
-        overrides=overrides, engine=choice, bmc_depth=depth, check_deadlock=prop == DEADLOCK, progress=view
+        overrides=overrides,
+        engine=choice,
+        bmc_depth=depth,
+        check_deadlock=prop == DEADLOCK,
+        progress=view,
+        import_path=import_path,
     )
     try:
         result = _check(spec, prop, overrides, config)

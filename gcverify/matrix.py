@@ -66,7 +66,7 @@ def run_matrix(
         path = by_name[chosen.pop(SPEC)] if len(paths) > 1 else paths[0]
         overrides = {**config.overrides, **chosen}
         try:
-            spec = load_spec(path, overrides)
+            spec = load_spec(path, overrides, import_path=config.import_path)
             result = check_spec(spec, replace(config, overrides=overrides))
         except GcverifyError as e:
             cell = Cell(values=values, met=False, error="; ".join(f"{d.code.id}: {d.message}" for d in e.diagnostics))

@@ -9,7 +9,7 @@ The symbolic engine is imported lazily, so the explicit one runs without z3 load
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -69,23 +69,31 @@ class CheckConfig:
     lemma_property: str = "strong_tricolor"
     solver_timeout: float | None = None
     progress: Callable[[Progress], None] | None = None
+    import_path: tuple[Path, ...] = ()  # --import-path: more folders specs may import from
 
 
 def parse_overrides(texts: Iterable[str]) -> dict[str, str]:
     """`NAME=VALUE` texts (the --set options) as constant overrides; ValueError for one without '='.
-    Whether NAME is a constant and VALUE fits it is the loader's to say (GCV401)."""
+    NAME and VALUE are kept exactly as written: whether NAME is a constant and VALUE fits it is the
+    loader's to say (GCV401, showing the text)."""
     out: dict[str, str] = {}
     for text in texts:
         name, sep, value = text.partition("=")
         if not sep:
             raise ValueError(f"{text!r} is not NAME=VALUE")
-        out[name.strip()] = value.strip()
+        out[name] = value
     return out
 
 
-def load_spec(path: Path, overrides: Mapping[str, str] | None = None, display: str | None = None) -> n.Spec:
-    """Parse, resolve and lower a spec file.  Raises GcverifyError with diagnostics."""
-    program = load(path, display)
+def load_spec(
+    path: Path,
+    overrides: Mapping[str, str] | None = None,
+    display: str | None = None,
+    import_path: Sequence[Path] = (),
+) -> n.Spec:
+    """Parse, resolve and lower a spec file.  Raises GcverifyError with diagnostics.  Imports may
+    also come from the `import_path` folders (dsl/loader.py says from where else)."""
+    program = load(path, display, import_path)
     return lower(resolve(program.modules, program.files, overrides or {}, program.imports))
 
 

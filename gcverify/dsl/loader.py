@@ -10,6 +10,7 @@ importing a file twice, or files importing each other, is harmless.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,7 +169,11 @@ def _find(imp: syntax.Import, folder: Path, places: _Places) -> Path:
         )
     outside: Path | None = None
     for base in (folder, *places.lookup):
-        candidate = base / imp.path
+        # Lexically first, so that nothing outside is even looked at; then with links followed.
+        candidate = Path(os.path.normpath(base / imp.path))
+        if not _within(candidate, places.allowed):
+            outside = outside or candidate
+            continue
         if not _is_file(candidate, imp):
             continue
         real = candidate.resolve()
@@ -180,8 +185,8 @@ def _find(imp: syntax.Import, folder: Path, places: _Places) -> Path:
             [
                 Diagnostic(
                     code=Code.IMPORT_OUTSIDE,
-                    message=f"cannot import {_short(imp.path)}: it is {outside}, outside the folders this spec "
-                    "may import from",
+                    message=f"cannot import {_short(imp.path)}: it is outside the folders this spec may import "
+                    f"from ({_short(str(outside))})",
                     span=imp.span,
                     hint=f"a spec imports files in its own folder ({places.allowed[0]}) and below it, and the "
                     "bundled library; to allow another folder, give --import-path DIR",

@@ -6,12 +6,16 @@ AST, and parsing of `--set NAME=VALUE` text.  Used by `resolve` before any sort 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from gcverify import syntax as s
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError
 from gcverify.ir.nodes import EnumSort
+from gcverify.limits import MAX_DIGITS
+
+LARGEST = 10**MAX_DIGITS  # the first number with too many digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +79,14 @@ class ConstEvaluator:
                 return not self.bool_(a)
             case s.Arith(op=op, left=a, right=b):
                 x, y = self.int_(a), self.int_(b)
-                return {s.ArithOp.ADD: x + y, s.ArithOp.SUB: x - y, s.ArithOp.MUL: x * y}[op]
+                v = {s.ArithOp.ADD: x + y, s.ArithOp.SUB: x - y, s.ArithOp.MUL: x * y}[op]
+                if abs(v) >= LARGEST:
+                    raise self.fail(
+                        f"this constant has more than {MAX_DIGITS} digits; gcverify allows at most {MAX_DIGITS}",
+                        e,
+                        Code.NUMBER_TOO_LARGE,
+                    )
+                return v
             case s.Logic(op=op, left=a, right=b):
                 p, q = self.bool_(a), self.bool_(b)
                 return {s.LogicOp.AND: p and q, s.LogicOp.OR: p or q, s.LogicOp.IMPLIES: (not p) or q}[op]
@@ -97,15 +108,17 @@ class ConstEvaluator:
         return {s.CmpOp.LT: xi < yi, s.CmpOp.LE: xi <= yi, s.CmpOp.GT: xi > yi, s.CmpOp.GE: xi >= yi}[op]
 
 
+# A --set number: ASCII digits only (Python's int() also takes '３', '+2', ' 3' and '1_000').
+_NUMBER = re.compile(rf"-?[0-9]{{1,{MAX_DIGITS}}}")
+
+
 def parse_override(text: str, default: ConstValue, members: Mapping[str, Member]) -> ConstValue | None:
-    """The value `--set NAME=text` gives a const whose declared value is `default`; None if ill-typed."""
-    text = text.strip()
+    """The value `--set NAME=text` gives a const whose declared value is `default`; None if ill-typed.
+    The text is taken as it is: a number is written as in a spec (ASCII digits, a '-' for a negative
+    one, at most MAX_DIGITS digits), a boolean as true or false, an enum member by its name."""
     if isinstance(default, bool):
         return {"true": True, "false": False}.get(text)
     if isinstance(default, int):
-        try:
-            return int(text)
-        except ValueError:
-            return None
+        return int(text) if _NUMBER.fullmatch(text) else None
     m = members.get(text)
     return m if m is not None and m.sort == default.sort else None

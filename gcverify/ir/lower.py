@@ -38,6 +38,7 @@ from gcverify.ir import nodes as n
 from gcverify.ir.fold import fold
 from gcverify.ir.resolve import Resolved
 from gcverify.ir.walk import children, rewrite, subst
+from gcverify.ir.width import check_width
 from gcverify.source import Span
 
 # ---------------------------------------------------------------- control-flow graph
@@ -810,4 +811,6 @@ class Lowerer:
 
 def lower(r: Resolved) -> n.Spec:
     """Turn a resolved program into the transition system both engines check."""
-    return Lowerer(r).run()
+    spec = Lowerer(r).run()
+    check_width(spec.vars)  # with the hidden locals and program counters lowering added
+    return spec

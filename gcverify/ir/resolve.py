@@ -24,10 +24,12 @@ from gcverify import syntax as s
 from gcverify.diagnostics import Code, GcverifyError, Note
 from gcverify.ir import control as c
 from gcverify.ir import nodes as n
-from gcverify.ir.consts import Member, kind_name, parse_override, show
+from gcverify.ir.consts import ConstValue, Member, kind_name, parse_override, show
 from gcverify.ir.printer import expr_text
 from gcverify.ir.resolve_base import DefEntry, Proc, Scope, VarName
 from gcverify.ir.resolve_stmt import StmtResolver
+from gcverify.ir.width import check_width
+from gcverify.limits import MAX_DIGITS, MAX_ENUM, MAX_RANGE, MAX_SCALARSET
 from gcverify.source import Span
 
 
@@ -77,6 +79,7 @@ class Resolver(StmtResolver):
                         lo, hi = self.cint(d.lo), self.cint(d.hi)
                         if hi < lo:
                             raise self.err(Code.BAD_RANGE, f"range {d.name!r} is empty: {lo} .. {hi}", d.span)
+                        self.sort_size(f"range {d.name!r}", hi - lo + 1, MAX_RANGE, d.span, d.lo, d.hi)
                         self.declare(d.name, n.IntSort(lo, hi, d.name), d.span)
                     case s.FieldsDecl():
                         self.fields_decl(d)
@@ -87,6 +90,8 @@ class Resolver(StmtResolver):
             if isinstance(d, s.VarDecl):
                 with self.guard(d.name):
                     self.var(d)
+        with self.guard():
+            check_width(self.vars, self.overrides)
         for d in decls:
             with self.guard(getattr(d, "name", None)):
                 if isinstance(d, s.DefDecl):
@@ -185,6 +190,7 @@ class Resolver(StmtResolver):
 
     def enum(self, d: s.EnumDecl) -> None:
         sort = n.EnumSort(d.name, d.members)
+        self.sort_size(f"enum {d.name!r}", len(d.members), MAX_ENUM, d.span)
         self.declare(d.name, sort, d.span)
         if len(set(d.members)) != len(d.members):
             raise self.err(Code.DUPLICATE_NAME, f"enum {d.name!r} lists a member twice", d.span)
@@ -232,6 +238,7 @@ class Resolver(StmtResolver):
                     f"--set {name}={text}: {name} is declared as {show(old)} (of type {kind_name(old)}), "
                     f"and {text!r} is not a value of that type",
                     self.const_decls[name].span,
+                    hint=_value_hint(old),
                 )
                 continue
             self.const_values[name] = new
@@ -243,11 +250,13 @@ class Resolver(StmtResolver):
             self.size_consts[d.name] = d.size.name
         if size < 1:
             raise self.err(Code.BAD_RANGE, f"scalarset {d.name!r} needs at least one element, not {size}", d.span)
+        self.sort_size(f"scalarset {d.name!r}", size, MAX_SCALARSET, d.span, d.size)
         self.declare(d.name, n.ScalarsetSort(d.name, size, d.name[0].lower()), d.span)
 
     def fields_decl(self, d: s.FieldsDecl) -> None:
         if self.fields is not None:
             raise self.err(Code.DUPLICATE_NAME, "the heap's fields are declared twice", d.span)
+        self.sort_size("the heap's fields", len(d.names), MAX_ENUM, d.span)
         self.fields = n.EnumSort("Field", d.names)
         self.declare("Field", self.fields, d.span)
         for i, f in enumerate(d.names):
@@ -428,6 +437,15 @@ class Resolver(StmtResolver):
     # ------------------------------------------------------------ statements
 
     # ------------------------------------------------------------ expressions
+
+
+def _value_hint(old: ConstValue) -> str:
+    """How a --set value of the type of `old` is written."""
+    if isinstance(old, bool):
+        return "write true or false"
+    if isinstance(old, int):
+        return f"write a number with the digits 0-9 only (at most {MAX_DIGITS}; '-' before a negative one)"
+    return f"write one of: {', '.join(old.sort.members)}"
 
 
 def resolve(

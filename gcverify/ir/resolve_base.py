@@ -17,6 +17,7 @@ from gcverify.diagnostics import Code, Diagnostic, GcverifyError, Note
 from gcverify.ir import control as c
 from gcverify.ir import nodes as n
 from gcverify.ir.consts import ConstEvaluator, ConstValue, Member, show
+from gcverify.limits import MAX_RANGE
 from gcverify.source import Span
 
 
@@ -195,6 +196,23 @@ class ResolverBase:
             raise self.unknown(name, f"unknown sort {name!r}", span, hint=hint)
         raise self.err(Code.NOT_A_SORT, f"{name!r} is not a sort", span)
 
+    def sort_size(self, what: str, size: int, limit: int, span: Span | None, *sized_by: s.Expr) -> None:
+        """GCV406 for a sort with more than `limit` elements, naming the --set that sized it."""
+        if size <= limit:
+            return
+        sets = [
+            f"--set {e.name}={self.overrides[e.name]}"
+            for e in sized_by
+            if isinstance(e, s.Name) and e.name in self.overrides
+        ]
+        raise self.err(
+            Code.SORT_TOO_LARGE,
+            f"{what} has {size:,} elements; gcverify allows at most {limit:,}"
+            + (f" (its size comes from {', '.join(sets)})" if sets else ""),
+            span,
+            hint="explicit-state checking enumerates every element: a few are enough to find most bugs",
+        )
+
     def finite(self, name: str, span: Span | None) -> n.FiniteSort:
         sort = self.sort_named(name, span)
         if isinstance(sort, n.IntSort) and not sort.bounded:
@@ -219,6 +237,7 @@ class ResolverBase:
                 a, b = self.cint(lo), self.cint(hi)
                 if b < a:
                     raise self.err(Code.BAD_RANGE, f"the range {a}..{b} is empty", t.span)
+                self.sort_size(f"the range {a}..{b}", b - a + 1, MAX_RANGE, t.span, lo, hi)
                 return (), n.IntSort(a, b)
             case s.MapType(key=k, value=v):
                 kkeys, ksort = self.type_(k)
