@@ -26,7 +26,7 @@ from gcverify.ir import control as c
 from gcverify.ir import nodes as n
 from gcverify.ir.consts import ConstValue, Member, kind_name, parse_override, show
 from gcverify.ir.printer import expr_text
-from gcverify.ir.resolve_base import DefEntry, Proc, Scope, VarName
+from gcverify.ir.resolve_base import Abort, DefEntry, Proc, Scope, VarName
 from gcverify.ir.resolve_stmt import StmtResolver
 from gcverify.ir.width import check_width
 from gcverify.limits import MAX_DIGITS, MAX_ENUM, MAX_RANGE, MAX_SCALARSET
@@ -258,15 +258,17 @@ class Resolver(StmtResolver):
             raise self.err(Code.DUPLICATE_NAME, "the heap's fields are declared twice", d.span)
         self.sort_size("the heap's fields", len(d.names), MAX_ENUM, d.span)
         self.fields = n.EnumSort("Field", d.names)
+        self.fields_span = d.span  # before a name below can fail: make_heap needs it
         self.declare("Field", self.fields, d.span)
         for i, f in enumerate(d.names):
             m = Member(self.fields, i)
             self.declare(f, m, d.span)
             self.members[f] = m
-        self.fields_span = d.span
 
     def make_heap(self) -> None:
         obj = self.globals.get("Object", (None, None))[0]
+        if obj is None and "Object" in self.failed:  # its declaration failed and is reported
+            raise Abort()
         if not isinstance(obj, n.ScalarsetSort):
             raise self.err(
                 Code.UNKNOWN_NAME,
@@ -307,6 +309,8 @@ class Resolver(StmtResolver):
                 with self.guard():
                     entry = self.globals.get(name, (None, None))[0]
                     if not isinstance(entry, VarName):
+                        if name in self.failed:  # its declaration failed and is reported
+                            raise Abort()
                         raise self.err(Code.UNKNOWN_NAME, f"roots: {name!r} is not a state variable", d.span)
                     var = self.vars[entry.var]
                     if not (isinstance(var.sort, n.OptionSort) and var.sort.base == self.heap_objects):

@@ -128,6 +128,8 @@ class StmtResolver(ExprResolver):
                 Code.SYNTAX, "this expression is not a statement", span, hint="assign it with ':=' or call a procedure"
             )
         entry = self.globals.get(call.name, (None, None))[0]
+        if entry is None:  # not reported again when its declaration failed
+            raise self.unknown(call.name, f"{call.name!r} is not declared", call.span, hint=self.suggest(call.name))
         if not isinstance(entry, Proc):
             what = "a definition (a value)" if isinstance(entry, DefEntry) else "not a procedure"
             raise self.err(
