@@ -26,6 +26,15 @@ MAX_SCALARSET = 1_000
 MAX_ENUM = 1_000  # members of an enum, and heap fields
 MAX_RANGE = 1_000_000  # values of a range
 
+# Steps of the lowered spec: one per path of control from a program point to the next step, so
+# nested branches and loops multiply them (GCV403).  The bundled specs have at most 28.
+MAX_ACTIONS = 10_000
+MAX_PATH_VISITS = 1_000_000  # program points visited while finding those paths (bundled: 77)
+
+# Statements lowering builds: a `for` over a range or enum is unrolled and a procedure inlined at
+# each call, so nesting multiplies them (GCV403).  The bundled specs need at most 2,471.
+MAX_STATEMENTS = 200_000
+
 # Slots of the whole state: one per variable, per entry of a map (GCV407).  The bundled specs need
 # at most 59 at their own sizes.
 MAX_SLOTS = 10_000

@@ -62,6 +62,19 @@ def _span(source: SourceFile, node: Tree[Token] | Token, whole: bool = True) -> 
     return Span(source, Pos(meta.line, meta.column), Pos(meta.end_line, meta.end_column))
 
 
+def _nests(parent: str, child: Tree[Token]) -> int:
+    """Levels that the siblings after `child` gain in the IR, beyond the grammar's: each name a
+    quantifier or loop binds wraps the body once more (`forall a, b in S: e` is two quantifiers),
+    and each branch of an `either` is nested in the choice before it (inside `atomic`, a chain of
+    ifs)."""
+    if child.data == "binders":
+        names = sum(len(b.children) - 1 for b in child.children if isinstance(b, Tree))  # a binder: names, sort
+        return max(names - 1, 0)
+    if parent == "either":
+        return 1
+    return 0
+
+
 def _first_token(tree: Tree[Token]) -> Token | None:
     head = tree.children[0] if tree.children else None
     return head if isinstance(head, Token) else None
@@ -111,9 +124,11 @@ def _declaration(decl: Tree[Token], source: SourceFile, errors: list[Diagnostic]
                 reported = True
             continue
         order.append((node, level))
+        extra = 0  # levels the children after this one gain in the IR (see _nests)
         for child in node.children:
             if isinstance(child, Tree):
-                stack.append((child, level + 1))
+                stack.append((child, level + 1 + extra))
+                extra += _nests(node.data, child)
             elif child.type == "INT" and len(child) > MAX_DIGITS:
                 errors.append(
                     Diagnostic(

@@ -39,6 +39,7 @@ from gcverify.ir.fold import fold
 from gcverify.ir.resolve import Resolved
 from gcverify.ir.walk import children, rewrite, subst
 from gcverify.ir.width import check_width
+from gcverify.limits import MAX_ACTIONS, MAX_PATH_VISITS, MAX_STATEMENTS
 from gcverify.source import Span
 
 # ---------------------------------------------------------------- control-flow graph
@@ -167,6 +168,8 @@ class Lowerer:
         self.context: tuple[str, ...] = ()
         self.proc_stack: tuple[str, ...] = ()
         self.loop_heads: dict[int, _Hole] = {}
+        self.built = 0  # statements built so far, against MAX_STATEMENTS
+        self.visits = 0  # nodes visited on paths between steps, against MAX_PATH_VISITS
         self.label_pcs: list[dict[str, list[int]]] = []
         self.declared_labels: set[str] = set()  # of the process being lowered
         self.all_labels: list[set[str]] = []
@@ -288,6 +291,7 @@ class Lowerer:
         return node
 
     def build_stmt(self, st: c.SStmt, env: Mapping[int, n.Expr], nxt: _Node, calls: tuple[int, ...]) -> _Node:
+        self.count_statement(st.span)
         match st:
             case c.SAssign() | c.SSkip() | c.SAwait() | c.SAssert() | c.SAtomic():
                 return _Step(env, (st,), st.span, nxt, self.context)
@@ -416,6 +420,7 @@ class Lowerer:
         self, st: c.SStmt, env: dict[int, n.Expr], params: list[n.ActionParam], calls: tuple[int, ...]
     ) -> list[n.Stmt]:
         e: Callable[[n.Expr], n.Expr] = lambda x: subst(x, env)  # noqa: E731
+        self.count_statement(st.span)
         match st:
             case c.SAssign(target=t, value=v):
                 if t.sym is not None:
@@ -598,7 +603,27 @@ class Lowerer:
     def paths(
         self, node: _Node | None, from_pc: int, path: _Path, pc_of: Callable[[_Node, Span | None], int], pname: str
     ) -> None:
-        node = _follow(node)
+        """Every path of control from `node` to the next step: one action each.  Depth first, with
+        an explicit stack (statements one after another make the paths long), in the order of the
+        branches, so actions are numbered as the spec reads."""
+        stack: list[tuple[_Node | None, _Path]] = [(node, path)]
+        while stack:
+            top, path = stack.pop()
+            self.path_step(_follow(top), from_pc, path, pc_of, pname, stack)
+
+    def path_step(
+        self,
+        node: _Node,
+        from_pc: int,
+        path: _Path,
+        pc_of: Callable[[_Node, Span | None], int],
+        pname: str,
+        stack: list[tuple[_Node | None, _Path]],
+    ) -> None:
+        """One node of `paths`: emit an action, or push what follows it (the first branch last)."""
+        self.visits += 1
+        if self.visits > MAX_PATH_VISITS:
+            self.count_action(node.span if isinstance(node, _Step) else None, force=True)
         if id(node) in path.seen:
             return  # a busy wait: no step on this path (NOTE(granularity))
         seen = path.seen | {id(node)}
@@ -609,6 +634,7 @@ class Lowerer:
                 # `while` exit, an `if` with no else): finishing is a step of its own.
                 end_pc = pc_of(node, None)
                 if end_pc != from_pc:
+                    self.count_action(self.r.processes[self.process].span)
                     self.actions.append(
                         n.Action(
                             index=len(self.actions),
@@ -624,20 +650,20 @@ class Lowerer:
             case _Safe(next=nxt) | _Label(next=nxt):
                 if isinstance(node, _Label):
                     self.passed_labels.add((self.process, node.name))
-                self.paths(nxt, from_pc, _Path(path.prefix, path.params, path.env, seen), pc_of, pname)
+                stack.append((nxt, _Path(path.prefix, path.params, path.env, seen)))
             case _Step():
                 self.emit(node, from_pc, path, env, pc_of, pname)
             case _Branch(cond=cond, then=t, else_=f):
                 cc = fold(subst(cond, env))
-                if not _is_false(cc):
-                    guard: list[n.Stmt] = [] if _is_true(cc) else [n.Assume(cc)]
-                    self.paths(t, from_pc, _Path(path.prefix + guard, path.params, path.env, seen), pc_of, pname)
                 if not _is_true(cc):
-                    guard = [] if _is_false(cc) else [n.Assume(n.Not(cc))]
-                    self.paths(f, from_pc, _Path(path.prefix + guard, path.params, path.env, seen), pc_of, pname)
+                    guard: list[n.Stmt] = [] if _is_false(cc) else [n.Assume(n.Not(cc))]
+                    stack.append((f, _Path(path.prefix + guard, path.params, path.env, seen)))
+                if not _is_false(cc):
+                    guard = [] if _is_true(cc) else [n.Assume(cc)]
+                    stack.append((t, _Path(path.prefix + guard, path.params, path.env, seen)))
             case _Choice(branches=bs):
-                for b in bs:
-                    self.paths(b, from_pc, _Path(path.prefix, path.params, path.env, seen), pc_of, pname)
+                for b in reversed(bs):
+                    stack.append((b, _Path(path.prefix, path.params, path.env, seen)))
             case _Bind(vars=vs, where=w, next=nxt, stores=stores):
                 params = list(path.params)
                 penv = dict(path.env)
@@ -654,10 +680,58 @@ class Lowerer:
                         return
                     if not _is_true(test):
                         prefix.append(n.Assume(test))
-                self.paths(nxt, from_pc, _Path(prefix, params, penv, seen), pc_of, pname)
+                stack.append((nxt, _Path(prefix, params, penv, seen)))
             case _Do(stmts=stmts, next=nxt):
                 prefix = path.prefix + [self.subst_stmt(x, env) for x in stmts]
-                self.paths(nxt, from_pc, _Path(prefix, path.params, path.env, seen), pc_of, pname)
+                stack.append((nxt, _Path(prefix, path.params, path.env, seen)))
+
+    def count_statement(self, span: Span | None) -> None:
+        """GCV403 once unrolling and inlining have built MAX_STATEMENTS statements: each `for` over
+        a range or enum repeats its body per element and each call repeats the procedure, so
+        nesting them multiplies the size (exponentially in the depth) long before memory runs out."""
+        self.built += 1
+        if self.built <= MAX_STATEMENTS:
+            return
+        raise GcverifyError(
+            [
+                Diagnostic(
+                    code=Code.TOO_LARGE,
+                    message=f"lowering this spec builds more than {MAX_STATEMENTS:,} statements: loops over ranges "
+                    "are unrolled and procedures inlined at each call, so nesting them multiplies its size",
+                    span=span,
+                    hint="nest fewer loops over ranges (a scalarset loop outside 'atomic' is not unrolled), "
+                    "or call procedures that call others fewer times",
+                )
+            ]
+        )
+
+    def count_action(self, span: Span | None, force: bool = False) -> None:
+        """GCV403 once the paths of control between steps multiply past MAX_ACTIONS (branches one
+        after another outside `atomic` make their number exponential), or (`force`) once finding
+        them has visited MAX_PATH_VISITS nodes."""
+        if len(self.actions) < MAX_ACTIONS and not force:
+            return
+        span = span or self.r.processes[self.process].span
+        if force:
+            message = (
+                f"finding the paths of control between steps visits more than {MAX_PATH_VISITS:,} program points: "
+                "branches one after another, with no step between them, multiply the paths"
+            )
+        else:
+            message = (
+                f"the spec has more than {MAX_ACTIONS:,} steps (paths of control from one program point to the next "
+                "step): branches one after another, with no step between them, multiply them"
+            )
+        raise GcverifyError(
+            [
+                Diagnostic(
+                    code=Code.TOO_LARGE,
+                    message=message,
+                    span=span,
+                    hint="put a step ('skip') between the branches, or join their conditions",
+                )
+            ]
+        )
 
     def subst_stmt(self, st: n.Stmt, env: Mapping[int, n.Expr]) -> n.Stmt:
         assert isinstance(st, n.Assign)
@@ -682,6 +756,7 @@ class Lowerer:
             after = _follow(after.next)
         to_pc = pc_of(after, step.span)
         label = " › ".join((*step.context, _label(step.span)))
+        self.count_action(step.span)
         self.actions.append(
             n.Action(
                 index=len(self.actions),

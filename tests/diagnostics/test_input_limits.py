@@ -319,6 +319,14 @@ SHAPES: dict[str, Callable[[int], str]] = {
         )
         + f"process P {{ p{k - 1}(x) }}\n"
     ),
+    "binders": lambda k: (
+        "spec s\nrange R = 0 .. 0\nvar x: bool = false\nprocess P { x := true }\ninvariant i: forall "
+        + ", ".join(f"r{i}" for i in range(k))
+        + " in R: x or not x\n"
+    ),
+    "either-in-atomic": lambda k: (
+        "spec s\nvar x: 0 .. 3 = 0\nprocess P { atomic { either { x := 1 } " + "or { x := 2 } " * k + "} }\n"
+    ),
     "proc-in-atomic": lambda k: (
         "spec s\nvar x: -3 .. 3 = 0\n"
         + "".join(
@@ -387,3 +395,48 @@ def test_a_call_chain_is_reported_at_the_call_that_crosses_the_limit(tmp_path: P
 def test_a_failed_heap_sort_is_reported_once() -> None:
     """Object refused: no follow-on errors about the heap, the roots or the procedures using it."""
     only(run_check(str(NONE), "--set", "OBJECTS=0"), Code.BAD_RANGE)
+
+
+# ---------------------------------------------------------------- long sequences, and sizes that multiply
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["safepoint " * 3000 + "x := 1", "x := 1 " * 3000, "atomic { " + "x := 1 x := 2 " * 2000 + "}"],
+    ids=["safepoints", "steps", "atomic"],
+)
+def test_long_sequences_are_not_nesting(body: str, tmp_path: Path) -> None:
+    """Statements one after another are not limited: lowering walks them without recursion."""
+    path = write(tmp_path, "spec s\nvar x: 0 .. 3 = 0\nprocess P { " + body + " }\n")
+    for args in (["check", str(path), "--max-states", "100"], ["prove", "--bmc", "2", str(path)]):
+        result = CliRunner().invoke(main, args)
+        assert_no_traceback(result)
+        assert result.exit_code == ExitCode.OK, result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "spec s\nrange R = 0 .. 1\nvar x: 0 .. 3 = 0\nprocess P {\n"
+            + "".join(f"for r{i} in R {{\n" for i in range(40))
+            + "x := 1\n"
+            + "}\n" * 40
+            + "}\n",
+            "statements",
+        ),
+        (
+            "spec s\nvar x: 0 .. 3 = 0\n"
+            + "".join(f"proc p{i}() {{ " + (f"p{i - 1}() p{i - 1}()" if i else "x := 1") + " }\n" for i in range(40))
+            + "process P { atomic { p39() } }\n",
+            "statements",
+        ),
+        ("spec s\nvar x: 0 .. 3 = 0\nprocess P { " + "if x == 3 { } " * 60 + "x := 1 }\n", "steps"),
+        ("spec s\nvar x: 0 .. 3 = 0\nprocess P { loop { " + "if x == 3 { } " * 60 + "} }\n", "program points"),
+    ],
+    ids=["nested-for-unrolled", "procedures-inlined-twice", "branches-in-a-row", "branches-in-a-busy-wait"],
+)
+def test_lowering_that_would_multiply_is_refused(text: str, message: str, tmp_path: Path) -> None:
+    """Each of these used to run out of memory (24 GB) or time before lowering finished."""
+    _, _, got = only(run_check(str(write(tmp_path, text))), Code.TOO_LARGE)
+    assert message in got

@@ -151,7 +151,7 @@ def pool() -> tuple[str, ...]:
 def _nest(rng: random.Random) -> tuple[str, str]:
     """Text to put before and after a token to nest it deep."""
     k = rng.choice([50, 99, 100, 101, 150, 300, 1000, 5000])
-    kind = rng.randrange(7)
+    kind = rng.randrange(10)
     if kind == 0:
         return "not " * k, ""
     if kind == 1:
@@ -164,7 +164,13 @@ def _nest(rng: random.Random) -> tuple[str, str]:
         return "if true { " * k, " }" * k
     if kind == 5:
         return "atomic { " * k, " }" * k
-    return "m[" * k, "]" * k
+    if kind == 6:
+        return "m[" * k, "]" * k
+    if kind == 7:
+        return "forall " + ", ".join(f"q{i}" for i in range(k)) + " in Object: ", ""
+    if kind == 8:
+        return "either { ", " }" + " or { skip }" * k
+    return "if x == 3 { } " * min(k, 300), ""
 
 
 def mutate(rng: random.Random, text: str) -> bytes:
