@@ -81,6 +81,8 @@ def parse_overrides(texts: Iterable[str]) -> dict[str, str]:
         name, sep, value = text.partition("=")
         if not sep:
             raise ValueError(f"{text!r} is not NAME=VALUE")
+        if "," in value or ".." in value:  # no value has these: matrix syntax (`NAME=a,b`, `NAME=lo..hi`)
+            raise ValueError(f"{text!r}: give one value (NAME=VALUE); lists and ranges are for `gcverify matrix`")
         out[name] = value
     return out
 

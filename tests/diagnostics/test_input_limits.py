@@ -259,9 +259,11 @@ def test_set_takes_a_negative_number(tmp_path: Path) -> None:
 def test_trace_uses_the_one_set_parser(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["trace", str(NONE), "strong_tricolor", "--set", "OBJECTS=+2", "--dot", "d"])
     only(result, Code.BAD_SET)
-    # a value with a comma used to be a list (parse_axis) and refused; now it is one value
-    result = CliRunner().invoke(main, ["trace", str(NONE), "strong_tricolor", "--set", "OBJECTS=2,3", "--dot", "d"])
-    only(result, Code.BAD_SET)
+    # a list or range (matrix syntax) is a usage error for every command, as it was for trace
+    for command in (["trace", str(NONE), "strong_tricolor", "--dot", "d"], ["check", str(NONE)]):
+        for value in ("2,3", "2..3"):
+            result = CliRunner().invoke(main, [*command, "--set", f"OBJECTS={value}"])
+            assert result.exit_code == ExitCode.USAGE and "one value" in result.output, result.output
     result = CliRunner().invoke(main, ["trace", str(NONE), "strong_tricolor", "--set", "OBJECTS", "--dot", "d"])
     assert result.exit_code == ExitCode.USAGE and "NAME=VALUE" in result.output
 
