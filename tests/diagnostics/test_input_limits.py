@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 
 from gcverify.cli import main
 from gcverify.diagnostics import Code, ExitCode, GcverifyError
-from gcverify.dsl.loader import load
+from gcverify.dsl.loader import load, spec_files
 from gcverify.limits import MAX_DEPTH, MAX_EXPANDED_DEPTH, MAX_SLOTS
 from tests.diagnostics.test_errors import assert_no_traceback, parse_output, run_check, write
 
@@ -442,3 +442,8 @@ def test_lowering_that_would_multiply_is_refused(text: str, message: str, tmp_pa
     """Each of these used to run out of memory (24 GB) or time before lowering finished."""
     _, _, got = only(run_check(str(write(tmp_path, text))), Code.TOO_LARGE)
     assert message in got
+
+
+def test_a_spec_with_a_byte_order_mark_is_found_in_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "bom.gcv").write_bytes(b"\xef\xbb\xbfspec s\nvar x: 0 .. 3 = 0\nprocess P { x := 1 }\n")
+    assert spec_files([str(tmp_path)]) == [(tmp_path / "bom.gcv", str(tmp_path / "bom.gcv"))]
