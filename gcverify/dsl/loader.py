@@ -4,7 +4,8 @@ Owns: reading spec files (UTF-8, a byte-order mark allowed) and import resolutio
 path is looked up relative to the importing file first, then in the bundled specs' folder (shipped
 with gcverify), then in the folders given with --import-path.  Specs may come from untrusted pull
 requests, so an imported file must be a .gcv file inside the root spec's folder tree, the bundled
-library (specs/lib) or an --import-path folder; nothing else is read.  Each file is parsed once;
+specs shipped with gcverify (specs/, whose library is specs/lib and specs/go/lib) or an
+--import-path folder; nothing else is read.  Each file is parsed once;
 importing a file twice, or files importing each other, is harmless.
 """
 
@@ -151,7 +152,8 @@ class _Places:
 def _places(root: Path, import_path: Sequence[Path]) -> _Places:
     specs = bundled_specs()
     extra = tuple(p.resolve() for p in import_path)
-    return _Places(lookup=(specs, *extra), allowed=(root.resolve().parent, (specs / "lib").resolve(), *extra))
+    # The bundled folder is shipped with gcverify, so all of it may be read (specs/go/lib too).
+    return _Places(lookup=(specs, *extra), allowed=(root.resolve().parent, specs.resolve(), *extra))
 
 
 def _find(imp: syntax.Import, folder: Path, places: _Places) -> Path:
@@ -210,7 +212,8 @@ def _find(imp: syntax.Import, folder: Path, places: _Places) -> Path:
 def load(path: Path, display: str | None = None, import_path: Sequence[Path] = ()) -> Program:
     """A spec file and everything it imports.  Imports are looked up next to the importing file,
     then in the bundled specs' folder, then in each `import_path` folder; the file found must lie in
-    the root spec's folder tree, the bundled library (specs/lib) or an `import_path` folder."""
+    the root spec's folder tree, the bundled specs' folder (its libraries: lib/, go/lib/) or an
+    `import_path` folder."""
     root = _read(path, display or str(path))
     try:
         places = _places(path, import_path)
