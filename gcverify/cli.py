@@ -26,6 +26,7 @@ from gcverify.cli_trace import trace
 from gcverify.diagnostics import ExitCode, GcverifyError, InternalError
 from gcverify.dsl.loader import spec_files
 from gcverify.ir import nodes as n
+from gcverify.ir.nodes import PropertyKind
 from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec, parse_overrides
 from gcverify.report.itf import render_itf
 from gcverify.report.json import render_json
@@ -37,7 +38,6 @@ from gcverify.results import (
     BoundedDepth,
     Engine,
     ExhaustiveSearch,
-    FindingKind,
     Inductive,
     Lemma,
     LoadError,
@@ -93,7 +93,7 @@ def _table(results: list[SpecResult]) -> Table:
             style = {"holds": "green", "violated": "red", "unknown": "yellow"}[verdict]
             table.add_row(
                 r.name,
-                c.property,
+                c.property.display,
                 c.expected.value if c.expected else "holds",
                 f"[{style}]{verdict}[/{style}]",
                 c.engine.value,
@@ -113,9 +113,9 @@ def _exit_for(r: SpecResult) -> ExitCode:
             continue
         if c.verdict is Verdict.UNKNOWN:
             code = _worse(code, ExitCode.UNKNOWN)
-        elif c.finding is not None and c.finding.kind is FindingKind.FAULT:
+        elif c.property.kind in (PropertyKind.ASSERTION, PropertyKind.RUNTIME) and c.verdict is Verdict.VIOLATED:
             code = _worse(code, ExitCode.ASSERTION)
-        elif c.finding is not None and c.finding.kind is FindingKind.DEADLOCK:
+        elif c.property.kind is PropertyKind.DEADLOCK and c.verdict is Verdict.VIOLATED:
             code = _worse(code, ExitCode.DEADLOCK)
         else:
             code = _worse(code, ExitCode.VIOLATION)
@@ -217,7 +217,7 @@ def _write_itf(results: list[SpecResult], folder: Path, every: bool, err: Consol
     for r in results:
         for c in r.results:
             if c.finding is not None and (every or not c.met):
-                path = folder / f"{r.name}.{c.property}.itf.json"
+                path = folder / f"{r.name}.{c.property.slug}.itf.json"
                 path.write_text(render_itf(r, c) + "\n", encoding="utf-8")
                 err.print(f"{r.name}: {c.property}: counterexample written to {path}", markup=False)
 
@@ -313,6 +313,14 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
 )
 @click.option("--deadlock", is_flag=True, help="Also report states where no process can move.")
 @click.option(
+    "--property",
+    "properties",
+    multiple=True,
+    metavar="NAME",
+    help="Check only this property (repeatable): an invariant, 'assert NAME', 'runtime_error' or 'deadlock'. "
+    "The search may then stop as soon as these are decided; the others are not reported.",
+)
+@click.option(
     "--symmetry/--no-symmetry",
     default=True,
     show_default=True,
@@ -345,6 +353,7 @@ def check(
     max_seconds: float | None,
     max_memory: int | None,
     deadlock: bool,
+    properties: tuple[str, ...],
     symmetry: bool,
     workers: int,
 ) -> None:
@@ -361,6 +370,7 @@ def check(
         max_seconds=max_seconds,
         max_memory_mb=max_memory,
         check_deadlock=deadlock,
+        properties=properties,
         symmetry=symmetry,
         workers=workers,
         bmc_depth=depth,

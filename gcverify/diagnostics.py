@@ -47,6 +47,7 @@ class Code(enum.Enum):
     ARITY = ("GCV205", "a call or index with the wrong number of arguments")
     NOT_ASSIGNABLE = ("GCV206", "an assignment to something that is not a state variable or local")
     IMPORT_NOT_FOUND = ("GCV207", "an imported file that cannot be found")
+    RESERVED_NAME = ("GCV208", "a property given the name of a built-in property (deadlock, runtime_error)")
     # GCV3xx: static semantics
     SCALARSET = ("GCV301", "a scalarset value used as a number or ordered")
     NOT_CONSTANT = ("GCV302", "an expression that must be constant is not")
@@ -63,6 +64,7 @@ class Code(enum.Enum):
     BAD_SET = ("GCV401", "a --set option that does not name a constant or gives a bad value")
     IO = ("GCV402", "a file that cannot be read")
     TOO_LARGE = ("GCV403", "a model too large to build")
+    UNKNOWN_PROPERTY = ("GCV410", "a --property that names no property of the spec")
     # GCV9xx: internal
     INTERNAL = ("GCV900", "a bug in gcverify")
 

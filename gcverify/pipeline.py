@@ -12,8 +12,9 @@ import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import assert_never
 
-from gcverify.diagnostics import Code, Diagnostic, GcverifyError
+from gcverify.diagnostics import Code, Diagnostic, GcverifyError, InternalError
 from gcverify.dsl.loader import load
 from gcverify.explore.search import ExploreConfig, Progress, Search, explore
 from gcverify.ir import nodes as n
@@ -40,8 +41,7 @@ from gcverify.results import (
 )
 from gcverify.semantics.model import Model
 from gcverify.semantics.replay import check_counterexample, replay
-from gcverify.semantics.state import Trace
-from gcverify.source import Span
+from gcverify.semantics.state import ActionInstance, Trace
 
 
 class EngineChoice(enum.Enum):
@@ -60,6 +60,7 @@ class CheckConfig:
     max_seconds: float | None = None
     max_memory_mb: int | None = None
     check_deadlock: bool = False
+    properties: tuple[str, ...] = ()  # check only these (display names, as `trace` takes them); (): all
     symmetry: bool = True  # explicit search: one state of each orbit under permutations of scalarsets
     workers: int = 1  # explicit search: worker processes (0: one per core)
     bmc_depth: int = 20
@@ -108,7 +109,8 @@ def check_spec(spec: n.Spec, config: CheckConfig, reload: Reload | None = None) 
             max_states=config.max_states,
             max_seconds=config.max_seconds,
             max_memory_mb=config.max_memory_mb,
-            check_deadlock=config.check_deadlock,
+            check_deadlock=_deadlock_checked(spec, config),
+            properties=selected(spec, config),
             symmetry=config.symmetry,
             workers=config.workers,
             progress=config.progress,
@@ -136,42 +138,28 @@ def bmc_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
     model = Model(spec)
     timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
     report = config.progress
+    props = selected(spec, config)
     outcome = bmc(
-        spec, config.bmc_depth, timeout, None if report is None else lambda k, sec: report(Progress(0, k, 0, sec))
+        spec,
+        config.bmc_depth,
+        timeout,
+        None if report is None else lambda k, sec: report(Progress(0, k, 0, sec)),
+        properties=props,
     )
-    expected = {e.property: e for e in spec.expectations}
     out: list[CheckResult] = []
-    for i, inv in enumerate(spec.invariants):
+    for prop in props:
         evidence: Evidence
-        trace = outcome.traces.get(i)
-        finding = _invariant_finding(model, i, trace) if trace is not None else None
-        if finding is not None:
+        trace = outcome.traces.get(prop)
+        finding = _finding(model, prop, trace) if trace is not None else None
+        if prop.kind is n.PropertyKind.DEADLOCK:
+            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(0, "deadlock is checked by the explicit engine only")
+        elif finding is not None:
             verdict, evidence = Verdict.VIOLATED, Found(0, len(finding.trace))
         elif outcome.unknown:
             verdict, evidence = Verdict.UNKNOWN, SolverUnknown(outcome.depth, outcome.unknown)
         else:
             verdict, evidence = Verdict.HOLDS, BoundedDepth(outcome.depth)
-        exp = expected.get(inv.name)
-        out.append(
-            _result(inv.name, verdict, evidence, exp, finding, Engine.BMC, 0, outcome.depth, outcome.seconds, inv.span)
-        )
-    fault_trace = outcome.traces.get(None)
-    if fault_trace is not None:
-        finding = _fault_finding(model, fault_trace)
-        out.append(
-            _result(
-                "faults",
-                Verdict.VIOLATED,
-                Found(0, len(fault_trace)),
-                None,
-                finding,
-                Engine.BMC,
-                0,
-                len(fault_trace),
-                outcome.seconds,
-                finding.span,
-            )
-        )
+        out.append(_result(spec, prop, verdict, evidence, finding, Engine.BMC, 0, outcome.depth, outcome.seconds))
     return SpecResult(
         spec=spec,
         results=tuple(out),
@@ -206,7 +194,7 @@ def lemma_result(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Sp
     timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
     proc, prop = config.lemma_proc, config.lemma_property
     got = prove_lemma(spec, resize, proc, prop, timeout)
-    name = f"{proc} keeps {prop}"
+    prop_ = n.Property(n.PropertyKind.LEMMA, f"{proc} keeps {prop}", span=got.spec.actions[0].span)
     evidence: Evidence
     finding = None
     if got.proved:
@@ -220,7 +208,7 @@ def lemma_result(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Sp
         )
     else:
         verdict, evidence = Verdict.UNKNOWN, SolverUnknown(1, got.unknown or "the solver gave up")
-    result = _result(name, verdict, evidence, None, finding, Engine.LEMMA, 0, 1, got.seconds, got.spec.actions[0].span)
+    result = _result(spec, prop_, verdict, evidence, finding, Engine.LEMMA, 0, 1, got.seconds)
     return SpecResult(spec=spec, results=(result,), states=0, depth=1, seconds=got.seconds, complete=True)
 
 
@@ -242,7 +230,6 @@ def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.
         )
     timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
     k = config.induction_k
-    expected = {e.property: e for e in spec.expectations}
     out: list[CheckResult] = []
     proved: dict[int, str] = {}
     total = 0.0
@@ -270,30 +257,30 @@ def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.
                 verdict, evidence = Verdict.UNKNOWN, NotInductive(k)
         else:
             verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, got.unknown or "the solver gave up")
-        out.append(_result(cand.name, verdict, evidence, None, finding, Engine.INDUCTION, 0, k, got.seconds, cand.span))
-    for i, inv in enumerate(spec.invariants):
+        prop = n.Property(n.PropertyKind.INDUCTIVE, cand.name, index, cand.span)
+        out.append(_result(spec, prop, verdict, evidence, finding, Engine.INDUCTION, 0, k, got.seconds))
+    for i in range(len(spec.invariants)):
         if i in proved:
             verdict, evidence = Verdict.HOLDS, Inductive(k, proved[i], resize is not None)
         else:
             verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, "no proved inductive candidate implies it")
-        out.append(
-            _result(inv.name, verdict, evidence, expected.get(inv.name), None, Engine.INDUCTION, 0, k, 0.0, inv.span)
-        )
+        out.append(_result(spec, spec.invariant_property(i), verdict, evidence, None, Engine.INDUCTION, 0, k, 0.0))
     return SpecResult(spec=spec, results=tuple(out), states=0, depth=k, seconds=total, complete=True)
 
 
 def _result(
-    prop: str,
+    spec: n.Spec,
+    prop: n.Property,
     verdict: Verdict,
     evidence: Evidence,
-    exp: n.Expectation | None,
     finding: Finding | None,
     engine: Engine,
     states: int,
     depth: int,
     seconds: float,
-    span: Span | None,
 ) -> CheckResult:
+    """The one place a result is assembled: the property's expectation is looked up here."""
+    exp = spec.expectation(prop)
     return CheckResult(
         property=prop,
         verdict=verdict,
@@ -305,25 +292,30 @@ def _result(
         states=states,
         depth=len(finding.trace) if finding else depth,
         seconds=seconds,
-        span=span,
+        span=prop.span,
     )
 
 
-def _invariant_finding(model: Model, index: int, trace: Trace) -> Finding:
-    """A counterexample to invariant `index`, checked once more by replay, with its witnesses."""
-    check_counterexample(model, trace, index)
-    where = model.witnesses(index, trace.last)
-    message = f"false for {'; '.join(where[:4])}" + (" …" if len(where) > 4 else "") if where else ""
-    inv = model.spec.invariants[index]
-    return Finding(kind=FindingKind.INVARIANT, trace=trace, message=message, span=inv.span)
-
-
-def _fault_finding(model: Model, trace: Trace) -> Finding:
-    check_counterexample(model, trace, None)
-    pre = trace.steps[-2].state if len(trace.steps) > 1 else trace.init
-    tr = model.step(pre, trace.steps[-1].action)
-    assert tr is not None and tr.fault is not None
-    return Finding(kind=FindingKind.FAULT, trace=trace, message=tr.fault.kind.value, span=tr.fault.span)
+def _finding(model: Model, prop: n.Property, trace: Trace) -> Finding:
+    """A counterexample to a safety property, checked once more by replay, with what it shows:
+    the witnesses of a false invariant, the fault of the last step, or the deadlock."""
+    check_counterexample(model, trace, prop)
+    match prop.kind:
+        case n.PropertyKind.INVARIANT:
+            where = model.witnesses(prop.index, trace.last)
+            message = f"false for {'; '.join(where[:4])}" + (" …" if len(where) > 4 else "") if where else ""
+            return Finding(kind=FindingKind.INVARIANT, trace=trace, message=message, span=prop.span)
+        case n.PropertyKind.ASSERTION | n.PropertyKind.RUNTIME:
+            pre = trace.steps[-2].state if len(trace.steps) > 1 else trace.init
+            tr = model.step(pre, trace.steps[-1].action)
+            assert tr is not None and tr.fault is not None
+            return Finding(kind=FindingKind.FAULT, trace=trace, message=tr.fault.kind.value, span=tr.fault.span)
+        case n.PropertyKind.DEADLOCK:
+            return Finding(kind=FindingKind.DEADLOCK, trace=trace, message="no process can take a step")
+        case n.PropertyKind.INDUCTIVE | n.PropertyKind.LEMMA:
+            raise InternalError(f"a {prop.kind.value} counterexample is not a trace from the initial state")
+        case _:
+            assert_never(prop.kind)
 
 
 def _search_stats(search: Search) -> SearchStats:
@@ -339,67 +331,59 @@ def _search_stats(search: Search) -> SearchStats:
 
 def _explicit_results(model: Model, search: Search, config: CheckConfig) -> list[CheckResult]:
     spec = model.spec
-    expected = {e.property: e for e in spec.expectations}
     out: list[CheckResult] = []
-    for i, inv in enumerate(spec.invariants):
-        finding = None
+    for prop in selected(spec, config):
         evidence: Evidence
-        if i in search.violations:
-            trace = replay(model, model.initial(), search.path(model, search.violations[i]))
-            finding = _invariant_finding(model, i, trace)
-            verdict, evidence = Verdict.VIOLATED, Found(search.states, len(trace))
+        path = _search_path(model, search, prop)
+        finding = None if path is None else _finding(model, prop, replay(model, model.initial(), path))
+        if finding is not None:
+            verdict, evidence = Verdict.VIOLATED, Found(search.states, len(finding.trace))
         elif search.complete:
             verdict, evidence = Verdict.HOLDS, ExhaustiveSearch(search.states, search.depth)
         else:
             reason = search.stop_reason or "the search stopped once every other property was violated"
             verdict, evidence = Verdict.UNKNOWN, Partial(search.states, search.depth, reason)
-        out.append(
-            _result(
-                inv.name,
-                verdict,
-                evidence,
-                expected.get(inv.name),
-                finding,
-                Engine.EXPLICIT,
-                search.states,
-                search.depth,
-                search.seconds,
-                inv.span,
-            )
-        )
-    if search.fault is not None:
-        trace = replay(model, model.initial(), search.fault_path(model))
-        finding = _fault_finding(model, trace)
-        out.append(
-            _result(
-                "faults",
-                Verdict.VIOLATED,
-                Found(search.states, len(trace)),
-                None,
-                finding,
-                Engine.EXPLICIT,
-                search.states,
-                len(trace),
-                search.seconds,
-                finding.span,
-            )
-        )
-    if config.check_deadlock:
-        out.append(_deadlock(model, search))
+        figures = (search.states, search.depth, search.seconds)
+        out.append(_result(spec, prop, verdict, evidence, finding, Engine.EXPLICIT, *figures))
     return out
 
 
-def _deadlock(model: Model, search: Search) -> CheckResult:
-    finding = None
-    evidence: Evidence
-    if search.deadlock is not None:
-        trace = replay(model, model.initial(), search.path(model, search.deadlock))
-        finding = Finding(kind=FindingKind.DEADLOCK, trace=trace, message="no process can take a step")
-        verdict, evidence = Verdict.VIOLATED, Found(search.states, len(trace))
-    elif search.complete:
-        verdict, evidence = Verdict.HOLDS, ExhaustiveSearch(search.states, search.depth)
-    else:
-        verdict, evidence = Verdict.UNKNOWN, Partial(search.states, search.depth, search.stop_reason or "stopped")
-    return _result(
-        "deadlock", verdict, evidence, None, finding, Engine.EXPLICIT, search.states, search.depth, search.seconds, None
-    )
+def selected(spec: n.Spec, config: CheckConfig) -> tuple[n.Property, ...]:
+    """The safety properties a check decides: all of them (deadlock when asked for, by the config
+    or by an expectation), or those `config.properties` names."""
+    every = spec.safety_properties(deadlock=_deadlock_checked(spec, config))
+    if not config.properties:
+        return every
+    known = {p.display: p for p in spec.safety_properties(deadlock=True)}
+    unknown = [name for name in config.properties if name not in known]
+    if unknown:
+        raise GcverifyError(
+            [
+                Diagnostic(
+                    code=Code.UNKNOWN_PROPERTY,
+                    message=f"spec {spec.name!r} has no property {unknown[0]!r}",
+                    hint=f"its properties are: {', '.join(known)}",
+                )
+            ]
+        )
+    return tuple(known[name] for name in dict.fromkeys(config.properties))
+
+
+def _deadlock_checked(spec: n.Spec, config: CheckConfig) -> bool:
+    return config.check_deadlock or spec.checks_deadlock
+
+
+def _search_path(model: Model, search: Search, prop: n.Property) -> list[ActionInstance] | None:
+    """The actions from the initial state to a violation of `prop` the search found, if any."""
+    match prop.kind:
+        case n.PropertyKind.INVARIANT:
+            target = search.violations.get(prop.index)
+            return None if target is None else search.path(model, target)
+        case n.PropertyKind.ASSERTION | n.PropertyKind.RUNTIME:
+            return search.fault_path(model, prop.index) if prop.index in search.faults else None
+        case n.PropertyKind.DEADLOCK:
+            return None if search.deadlock is None else search.path(model, search.deadlock)
+        case n.PropertyKind.INDUCTIVE | n.PropertyKind.LEMMA:
+            return None
+        case _:
+            assert_never(prop.kind)

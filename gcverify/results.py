@@ -221,7 +221,7 @@ class Finding:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckResult:
-    property: str
+    property: n.Property  # NOTE(properties): results are keyed by the property, not its name
     verdict: Verdict
     evidence: Evidence
     expected: n.Expected | None

@@ -27,6 +27,7 @@ from gcverify.explore.partition import Canon, Codec, Commit, Expansion, Partitio
 from gcverify.explore.symmetry import Symmetry
 from gcverify.explore.trace import Layers, layers, walk
 from gcverify.explore.visited import collision_probability, fingerprint
+from gcverify.ir import nodes as n
 from gcverify.semantics.model import Model
 from gcverify.semantics.state import ActionInstance, State
 
@@ -45,6 +46,8 @@ class ExploreConfig:
     max_seconds: float | None = None
     max_memory_mb: int | None = None  # resident memory of the search's processes, in MiB
     check_deadlock: bool = False
+    # the properties the search must decide before it may stop (None: every invariant and fault site)
+    properties: tuple[n.Property, ...] | None = None
     symmetry: bool = True  # visit one state of each orbit under permutations of the scalarsets
     workers: int = 1  # processes that expand states; 0: one per core
     progress: Callable[[Progress], None] | None = None
@@ -71,7 +74,7 @@ class Search:
     stop_reason: str
     seconds: float
     violations: Mapping[int, Target]  # invariant -> the state violating it
-    fault: Target | None  # a state with a step that faults
+    faults: Mapping[int, Target]  # fault site -> a state with a step that faults there
     deadlock: Target | None
     unreduced_states: int | None  # the states without symmetry reduction; None: no reduction
     generated: int  # successor states computed, duplicates included (TLC's "states generated")
@@ -86,15 +89,17 @@ class Search:
         ids, _ = walk(model, self.canon, target.layers)
         return [model.instances[t] for t in ids]
 
-    def fault_path(self, model: Model) -> list[ActionInstance]:
-        """A path to the faulting state, then its faulting step (the one with the lowest id)."""
-        if self.fault is None:
-            raise InternalError("fault_path of a search that found no fault")
-        ids, last = walk(model, self.canon, self.fault.layers)
+    def fault_path(self, model: Model, site: int) -> list[ActionInstance]:
+        """A path to the state with a step that faults at `site`, then that step (the one with
+        the lowest id)."""
+        if site not in self.faults:
+            raise InternalError(f"fault_path of a search that found no fault at site {site}")
+        ids, last = walk(model, self.canon, self.faults[site].layers)
         _, faults = model.expand(last)
-        if not faults:
-            raise InternalError("the rebuilt path to a faulting state ends in a state without a faulting step")
-        return [model.instances[t] for t in [*ids, min(faults)]]
+        here = [t for t, s in faults if s == site]
+        if not here:
+            raise InternalError("the rebuilt path to a faulting state ends in a state without that faulting step")
+        return [model.instances[t] for t in [*ids, min(here)]]
 
 
 class Partitions(Protocol):
@@ -217,7 +222,13 @@ class _Run:
         self.states = self.depth = self.frontier = 0
         self.unreduced = self.generated = 0
         self.violations: dict[int, Target] = {}
-        self.fault: Target | None = None
+        self.faults: dict[int, Target] = {}
+        spec = model.spec
+        props = config.properties
+        if props is None:
+            props = spec.safety_properties(deadlock=False)
+        self.invariants = [p.index for p in props if p.kind is n.PropertyKind.INVARIANT]
+        self.sites = [p.index for p in props if p.kind in (n.PropertyKind.ASSERTION, n.PropertyKind.RUNTIME)]
         self.deadlock: Target | None = None
 
     def run(self) -> Search:
@@ -225,12 +236,11 @@ class _Run:
         self.parts.seed(init, orbit)
         self.states, self.unreduced, self.generated, self.frontier = 1, orbit, 1, 1
         key = fingerprint(init)
-        n_inv = len(self.model.spec.invariants)
-        for i in range(n_inv):
+        for i in self.invariants:
             if not self.model.check(i, init):
                 self.violations[i] = Target(key, 0)
-        pending = [i for i in range(n_inv) if i not in self.violations]
-        while self.frontier and (pending or self.config.check_deadlock or n_inv == 0) and not self.stop_reason:
+        pending = [i for i in self.invariants if i not in self.violations]
+        while self.frontier and (pending or self._undecided()) and not self.stop_reason:
             limit = self.config.max_states
             if limit is not None and self.states >= limit:
                 self.stop_reason = f"state limit of {limit:,} reached"
@@ -238,6 +248,11 @@ class _Run:
             self._level(pending)
             pending = [i for i in pending if i not in self.violations]
         return self._finish()
+
+    def _undecided(self) -> bool:
+        """Whether some property besides the invariants still needs the search to go on: a fault
+        site (an assertion, or runtime errors) with no faulting step found, or deadlock."""
+        return any(s not in self.faults for s in self.sites) or (self.config.check_deadlock and self.deadlock is None)
 
     def _canonical(self, state: State) -> tuple[State, int]:
         return (state, 1) if self.canon is None else self.canon(state)
@@ -248,8 +263,11 @@ class _Run:
         remaining = None if limit is None else limit - self.states
         expansions = self.parts.expand(remaining, pending, self._tick)
         self.generated += sum(e.generated for e in expansions)
-        if self.fault is None:
-            self.fault = _least(self.depth, [e.fault for e in expansions])
+        for site in {s for e in expansions for s in e.faults}:
+            if site not in self.faults:
+                found = _least(self.depth, [e.faults.get(site) for e in expansions])
+                assert found is not None
+                self.faults[site] = found
         if self.deadlock is None and self.config.check_deadlock:
             self.deadlock = _least(self.depth, [e.deadlock for e in expansions])
         fresh = [e.fresh for e in expansions]
@@ -293,7 +311,7 @@ class _Run:
             stop_reason=self.stop_reason,
             seconds=time.monotonic() - self.start,
             violations={i: traced(t) for i, t in sorted(self.violations.items())},
-            fault=None if self.fault is None else traced(self.fault),
+            faults={s: traced(t) for s, t in sorted(self.faults.items())},
             deadlock=None if self.deadlock is None else traced(self.deadlock),
             unreduced_states=None if self.canon is None else self.unreduced,
             generated=self.generated,

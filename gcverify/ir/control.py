@@ -71,6 +71,7 @@ class SAwait:
 @dataclass(frozen=True, slots=True)
 class SAssert:
     cond: Expr
+    site: int  # the index of its assertion (nodes.Spec.assertions)
     span: Span | None = _span()
 
 

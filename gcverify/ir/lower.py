@@ -425,8 +425,8 @@ class Lowerer:
                 return []
             case c.SAwait(cond=cond):
                 return [n.Assume(e(cond))]
-            case c.SAssert(cond=cond):
-                return [n.Assert(e(cond), st.span)]
+            case c.SAssert(cond=cond, site=site):
+                return [n.Assert(e(cond), site, st.span)]
             case c.SAtomic(body=b):
                 return self.atomic(b, env, params, calls)
             case c.SIf(cond=cond, then=t, else_=f):
@@ -805,6 +805,7 @@ class Lowerer:
             inductives=inductives,
             procs=procs,
             sizes=self.r.sizes,
+            assertions=self.r.assertions,
         )
 
 

@@ -396,7 +396,10 @@ class Assume:
 
 @dataclass(frozen=True, slots=True)
 class Assert:
+    """A fault check; `site` is the index of its assertion in `Spec.assertions`."""
+
     cond: Expr
+    site: int
     span: Span | None = _span()
 
 
@@ -524,6 +527,59 @@ class Inductive:
         return And(tuple(e for _, e in self.conjuncts))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assertion:
+    """An `assert` statement of the spec: named by `assert NAME: …` or by its statement label, or
+    else by where it stands (`assert@file:line:col`)."""
+
+    name: str
+    named: bool  # the user gave it a name, so an `expect` can refer to it
+    span: Span | None = _span()
+
+
+class PropertyKind(enum.Enum):
+    """What a property is; see NOTE(properties)."""
+
+    INVARIANT = "invariant"
+    ASSERTION = "assertion"
+    RUNTIME = "runtime"  # built-in: no step dereferences nil or leaves a value's range
+    DEADLOCK = "deadlock"  # built-in: some process can always move until every process has finished
+    INDUCTIVE = "inductive"  # a candidate inductive invariant (prove)
+    LEMMA = "lemma"  # one step of a procedure keeps a property (prove --lemma)
+
+
+# NOTE(properties): every property is a `Property` of a kind, and results and expectations are
+# keyed by it, never by a bare name.  The built-in kinds have reserved names (`RESERVED`), so no
+# invariant, candidate or assertion can shadow them.  `index` says which one of its kind (an
+# invariant's or candidate's position, an assertion's site); `display` is what tables and reports
+# print, and what `expect` and `gcverify trace` accept: `NAME` for invariants and candidates,
+# `assert NAME` for assertions, `deadlock` and `runtime_error` for the built-ins.
+RESERVED = {"deadlock": PropertyKind.DEADLOCK, "runtime_error": PropertyKind.RUNTIME}
+
+
+@dataclass(frozen=True, slots=True)
+class Property:
+    kind: PropertyKind
+    name: str
+    index: int = 0
+    span: Span | None = _span()
+
+    @property
+    def display(self) -> str:
+        return f"assert {self.name}" if self.kind is PropertyKind.ASSERTION else self.name
+
+    def __str__(self) -> str:
+        return self.display
+
+    @property
+    def slug(self) -> str:
+        """The display name as a file-name part: `assert NAME` becomes `assert-NAME`."""
+        return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "_-") else "-" for ch in self.display)
+
+
+DEADLOCK = Property(PropertyKind.DEADLOCK, "deadlock")
+
+
 class Expected(enum.Enum):
     HOLDS = "holds"
     VIOLATED = "violated"
@@ -531,7 +587,7 @@ class Expected(enum.Enum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Expectation:
-    property: str
+    property: Property
     verdict: Expected
     within: int | None
     span: Span | None = _span()
@@ -564,3 +620,44 @@ class Spec:
     inductives: tuple[Inductive, ...] = ()
     procs: tuple[AtomicProc, ...] = ()
     sizes: tuple[tuple[str, str], ...] = ()  # scalarset -> the constant that is its size (to resize it)
+    assertions: tuple[Assertion, ...] = ()
+
+    @property
+    def runtime_site(self) -> int:
+        """The fault site of runtime errors (nil dereference, out of range); sites below it are
+        the assertions'."""
+        return len(self.assertions)
+
+    @property
+    def runtime(self) -> Property:
+        return Property(PropertyKind.RUNTIME, "runtime_error", self.runtime_site)
+
+    def invariant_property(self, index: int) -> Property:
+        inv = self.invariants[index]
+        return Property(PropertyKind.INVARIANT, inv.name, index, inv.span)
+
+    def site_property(self, site: int) -> Property:
+        """The property a fault at `site` violates: an assertion, or the runtime errors."""
+        if site == self.runtime_site:
+            return self.runtime
+        a = self.assertions[site]
+        return Property(PropertyKind.ASSERTION, a.name, site, a.span)
+
+    def safety_properties(self, deadlock: bool) -> tuple[Property, ...]:
+        """What a search checks: every invariant, every assertion, runtime errors and (if asked)
+        deadlock."""
+        out = [self.invariant_property(i) for i in range(len(self.invariants))]
+        out.extend(self.site_property(k) for k in range(self.runtime_site + 1))
+        return (*out, DEADLOCK) if deadlock else tuple(out)
+
+    def expectation(self, prop: Property) -> Expectation | None:
+        return next((e for e in self.expectations if e.property == prop), None)
+
+    def property_named(self, text: str) -> Property | None:
+        """The safety property whose display name is `text` (`NAME`, `assert NAME`, `deadlock`)."""
+        return next((p for p in self.safety_properties(deadlock=True) if p.display == text), None)
+
+    @property
+    def checks_deadlock(self) -> bool:
+        """Whether an expectation asks about deadlock (which turns its check on)."""
+        return any(e.property.kind is PropertyKind.DEADLOCK for e in self.expectations)

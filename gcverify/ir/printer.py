@@ -119,8 +119,8 @@ def stmt_text(st: s.Stmt, indent: int = 0) -> str:
             return f"{pad}safepoint"
         case s.Await(cond=cond):
             return f"{pad}await {expr_text(cond)}"
-        case s.Assert(cond=cond):
-            return f"{pad}assert {expr_text(cond)}"
+        case s.Assert(cond=cond, name=name):
+            return f"{pad}assert {name + ': ' if name else ''}{expr_text(cond)}"
         case s.LocalDecl(name=name, type=t, init=init):
             return f"{pad}var {name}: {type_text(t)} = {expr_text(init)}"
         case s.Atomic(body=b):
@@ -184,8 +184,9 @@ def decl_text(d: s.Decl) -> str:
             return f"invariant {name}" + (f": {expr_text(b)}" if b is not None else "")
         case s.InductiveDecl(name=name, body=b):
             return f"inductive {name}: {expr_text(b)}"
-        case s.ExpectDecl(name=name, verdict=v, within=w):
-            return f"expect {name} {v.value}" + (f" within {w} steps" if w is not None else "")
+        case s.ExpectDecl(name=name, verdict=v, within=w, assertion=a):
+            kind = "assert " if a else ""
+            return f"expect {kind}{name} {v.value}" + (f" within {w} steps" if w is not None else "")
     raise AssertionError(f"unknown declaration {d!r}")
 
 

@@ -85,6 +85,7 @@ class ResolverBase:
         self.const_busy: set[str] = set()
         self.failed: set[str] = set()
         self.labels: set[str] = set()  # the labels of the body being resolved
+        self.assertions: list[n.Assertion] = []  # every `assert` of the spec, by site
         self.process_sorts: dict[str, n.FiniteSort] = {}  # replicated processes' instance sorts
         self.members: dict[str, Member] = {}
         self.vars: list[n.StateVar] = []

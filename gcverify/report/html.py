@@ -140,7 +140,7 @@ def _state_text(spec: n.Spec, check: CheckResult, i: int, layout: Layout, states
 def _verdict(check: CheckResult) -> str:
     finding = check.finding
     assert finding is not None
-    return f"{check.property}: {finding.message}" if finding.message else check.property
+    return f"{check.property}: {finding.message}" if finding.message else check.property.display
 
 
 def render_html(result: SpecResult, check: CheckResult, svgs: Sequence[str]) -> str:

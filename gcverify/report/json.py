@@ -1,4 +1,8 @@
-"""JSON results (schema version 1): the same results as the table, for machines.
+"""JSON results (schema version 2): the same results as the table, for machines.
+
+Version 2 (typed properties, NOTE(properties)): each result has `property` (its display name:
+`NAME`, `assert NAME`, `runtime_error`, `deadlock`) and `property_kind`; version 1's `faults`
+result is now one result per assertion plus `runtime_error`.
 
 Owns: `render_json(results)`.  Deterministic: sorted keys, no timestamps, no absolute paths beyond
 what the user named; seconds are the only measured figures.
@@ -20,7 +24,7 @@ from gcverify.results import (
 )
 from gcverify.semantics.layout import Layout
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _evidence(c: CheckResult) -> dict[str, Any]:
@@ -74,7 +78,8 @@ def result_dict(r: SpecResult) -> dict[str, Any]:
         "search": None if r.search is None else dataclasses.asdict(r.search),
         "results": [
             {
-                "property": c.property,
+                "property": c.property.display,
+                "property_kind": c.property.kind.value,
                 "verdict": c.verdict.value,
                 "expected": (c.expected.value if c.expected else "holds"),
                 "met": c.met,

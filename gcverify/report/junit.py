@@ -19,7 +19,9 @@ from gcverify.results import CheckResult, LoadError, SpecResult, Verdict
 
 def _case(suite: ET.Element, r: SpecResult, c: CheckResult) -> tuple[int, int]:
     """Add the test case of one property; (failures, errors) it adds."""
-    case = ET.SubElement(suite, "testcase", classname=f"gcverify.{r.name}", name=c.property, time=f"{c.seconds:.3f}")
+    case = ET.SubElement(
+        suite, "testcase", classname=f"gcverify.{r.name}", name=c.property.display, time=f"{c.seconds:.3f}"
+    )
     if c.span is not None:
         case.set("file", c.span.file.name)
         case.set("line", str(c.span.start.line))

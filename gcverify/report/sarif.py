@@ -95,7 +95,7 @@ def _flow_location(
 
 def _result(r: SpecResult, c: CheckResult) -> dict[str, Any]:
     want = c.expected or n.Expected.HOLDS
-    expectation = next((e for e in r.spec.expectations if e.property == c.property), None)
+    expectation = r.spec.expectation(c.property)
     span = expectation.span if expectation is not None and expectation.span is not None else c.span
     if c.verdict is Verdict.UNKNOWN:
         rule, level = Rule.UNKNOWN, "warning"
@@ -109,10 +109,11 @@ def _result(r: SpecResult, c: CheckResult) -> dict[str, Any]:
         "kind": "fail",
         "level": level,
         "message": {"text": expectation_text(r, c)},
-        "partialFingerprints": {"gcverify/property/v1": f"{r.name}/{c.property}/{rule.id}"},
+        "partialFingerprints": {"gcverify/property/v1": f"{r.name}/{c.property.display}/{rule.id}"},
         "properties": {
             "spec": r.name,
-            "property": c.property,
+            "property": c.property.display,
+            "property_kind": c.property.kind.value,
             "expected": want.value,
             "verdict": c.verdict.value,
             "engine": c.engine.value,

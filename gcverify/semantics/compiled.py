@@ -26,7 +26,9 @@ from gcverify.semantics.layout import Layout
 from gcverify.semantics.staged import Emitter, Node, SourceOps
 from gcverify.semantics.state import ActionInstance, State
 
-Expand = Callable[[State], tuple[list[tuple[int, State]], list[int]]]
+# (transition id, post-state) of each enabled instance that does not fault; (transition id, fault
+# site) of each that faults (see interp.Fault.site)
+Expand = Callable[[State], tuple[list[tuple[int, State]], list[tuple[int, int]]]]
 
 # Decision points split per action instance: each split adds a path (and duplicates the code after
 # it), so a few pay (measured on go_gc: 0 splits 59 us/state, 4 splits 24 us/state and 1.3 MB of
@@ -40,7 +42,7 @@ class Leaf:
     a certain fault stopped it."""
 
     enabled: Node
-    faults: list[Node]
+    faults: list[tuple[Node, int]]  # (condition, fault site), in program order
     post: list[Node]
     stopped: bool
 
@@ -99,7 +101,7 @@ class _Builder:
             stopped = True
         if f.enabled.const == 0 and not f.faults:
             return None
-        return Leaf(f.enabled, [q.cond for q in f.faults], list(f.state), stopped)
+        return Leaf(f.enabled, [(q.cond, q.site) for q in f.faults], list(f.state), stopped)
 
     def stage(self, inst: ActionInstance) -> list[Path]:
         """Every path of one instance (depth first, each decision 1 before 0): the decisions
@@ -133,7 +135,7 @@ class _Builder:
 
     def leaf_roots(self, leaf: Leaf) -> list[Node]:
         changed = [p for i, p in enumerate(leaf.post) if p is not self.leaves[i]]
-        return [*leaf.enabled.conjuncts(), *(c for q in leaf.faults for c in q.conjuncts()), *changed]
+        return [*leaf.enabled.conjuncts(), *(c for q, _ in leaf.faults for c in q.conjuncts()), *changed]
 
     def tree(self, t: int, em: Emitter, paths: list[Path], depth: int) -> list[str]:
         """The statements of the paths that share their first `depth` decisions."""
@@ -172,17 +174,17 @@ class _Builder:
             checked.add(id(g))
             body.extend(em.statement("if not {}: break", g))
 
-        for k, cond in enumerate(leaf.faults):
+        for k, (cond, site) in enumerate(leaf.faults):
             parts = () if leaf.stopped and k == len(leaf.faults) - 1 else cond.conjuncts()
             for g in guards:
                 if id(g) not in checked and any(g is p for p in parts):
                     check_guard(g)
             rest = [p for p in parts if id(p) not in checked]
             if not rest:
-                body.append(f"faults.append({t}); break")
+                body.append(f"faults.append(({t}, {site})); break")
                 return body
             test = " and ".join("{}" for _ in rest)
-            body.extend(em.statement(f"if {test}: faults.append({t}); break", *rest))
+            body.extend(em.statement(f"if {test}: faults.append(({t}, {site})); break", *rest))
         for g in guards:
             if id(g) not in checked:
                 check_guard(g)

@@ -44,6 +44,7 @@ class Fault(Generic[V]):
     cond: V
     kind: n.FaultKind
     span: Span | None
+    site: int  # which property it violates: an assertion's site, or the spec's runtime_site
 
 
 @dataclass(slots=True)
@@ -81,6 +82,7 @@ class Compiler(Generic[V]):
         self.false = ops.lit(0, n.BOOL)
         self.defs: dict[int, Fn[V]] = {}
         self.def_bodies = [d.body for d in spec.defs]
+        self.runtime_site = spec.runtime_site
         # over an unbounded sort (proofs for every heap size) the ops also provide tables and quantifiers
         self.tables: TableOps[V] | None = cast(TableOps[V], ops) if layout.unbounded is not None else None
 
@@ -98,7 +100,8 @@ class Compiler(Generic[V]):
             raise Disabled
         f.enabled = ops.and_(f.enabled, holds)
 
-    def fault(self, f: Frame[V], cond: V, kind: n.FaultKind, span: Span | None) -> None:
+    def fault(self, f: Frame[V], cond: V, kind: n.FaultKind, span: Span | None, site: int | None = None) -> None:
+        """`site`: the assertion's (None: a runtime error)."""
         ops = self.ops
         if ops.value_of(cond) == 0:
             return
@@ -106,7 +109,7 @@ class Compiler(Generic[V]):
         k = ops.decide(c)
         if k == 0:
             return
-        f.faults.append(Fault(c, kind, span))
+        f.faults.append(Fault(c, kind, span, self.runtime_site if site is None else site))
         if k == 1:
             raise Stop
 
@@ -273,7 +276,7 @@ class Compiler(Generic[V]):
                 )
             del f.faults[before:]
             some = tables.quantify(n.QuantKind.EXISTS, x, ops.or_(*(q.cond for q in faults)))
-            f.faults.append(Fault(some, faults[0].kind, faults[0].span))
+            f.faults.append(Fault(some, faults[0].kind, faults[0].span, faults[0].site))
             return value
 
         return run
@@ -522,10 +525,10 @@ class Compiler(Generic[V]):
             case n.Assume(cond=cnd):
                 fc = self.expr(cnd)
                 return lambda f: self.assume(f, fc(f))
-            case n.Assert(cond=cnd, span=span):
+            case n.Assert(cond=cnd, site=site, span=span):
                 fc = self.expr(cnd)
                 ops = self.ops
-                return lambda f: self.fault(f, ops.not_(fc(f)), n.FaultKind.ASSERTION, span)
+                return lambda f: self.fault(f, ops.not_(fc(f)), n.FaultKind.ASSERTION, span, site)
             case n.If(cond=cnd, then=t, else_=e):
                 return self.if_(self.expr(cnd), self.block(t), self.block(e))
             case n.ForEach():

@@ -95,21 +95,21 @@ class Model:
             self._compiled = compile_model(self.spec, self.layout, self.instances, self.by_pc, self.pc_slots)
         return self._compiled
 
-    def expand(self, state: State) -> tuple[list[tuple[int, State]], list[int]]:
+    def expand(self, state: State) -> tuple[list[tuple[int, State]], list[tuple[int, int]]]:
         """The successors of `state`: (transition id, post-state) for every enabled instance that
-        does not fault, and the transition ids of those that fault (compiled; in transition-id
-        order within each process, processes in order)."""
+        does not fault, and (transition id, fault site) for those that fault (compiled; in
+        transition-id order within each process, processes in order)."""
         return self.compiled.expand(state)
 
-    def expand_interpreted(self, state: State) -> tuple[list[tuple[int, State]], list[int]]:
+    def expand_interpreted(self, state: State) -> tuple[list[tuple[int, State]], list[tuple[int, int]]]:
         """`expand` by the plain interpreter: what the compiled code is tested against."""
         posts: list[tuple[int, State]] = []
-        faults: list[int] = []
+        faults: list[tuple[int, int]] = []
         for t, tr in self.successors(state):
             if tr.fault is None:
                 posts.append((t, tr.post))
             else:
-                faults.append(t)
+                faults.append((t, tr.fault.site))
         return posts, faults
 
     def step(self, state: State, inst: ActionInstance) -> Transition | None:

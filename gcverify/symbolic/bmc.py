@@ -10,7 +10,7 @@ Solver words (sat/unsat) do not leave this package: results are `Verdict`s with 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import z3
@@ -26,9 +26,10 @@ from gcverify.symbolic.encode import Encoding, State, StepVars
 
 @dataclass(frozen=True, slots=True)
 class BmcOutcome:
-    """Per invariant (None: model faults): the trace of a violation, or None if none up to `depth`."""
+    """Per property violated within `depth` steps (an invariant, an assertion, runtime errors): the
+    trace of a violation."""
 
-    traces: dict[int | None, Trace]
+    traces: dict[n.Property, Trace]
     depth: int
     unknown: str | None
     seconds: float
@@ -40,9 +41,11 @@ def bmc(
     timeout_ms: int | None = None,
     progress: Callable[[int, float], None] | None = None,
     symmetry: bool = True,
+    properties: Collection[n.Property] | None = None,
 ) -> BmcOutcome:
     """Look for violations at depth 0, 1, …, `depth`; `progress(depth, seconds)` after each depth.
-    `symmetry`: break the symmetry of objects where that is sound (tests compare with and without)."""
+    `symmetry`: break the symmetry of objects where that is sound (tests compare with and without).
+    `properties`: those to look for (None: every invariant, assertion and runtime errors)."""
     start = time.monotonic()
     enc = Encoding(spec)
     model = Model(spec)
@@ -59,10 +62,12 @@ def bmc(
     if symmetric:
         touched, constraints = enc.touched(states[0], None)
         solver.add(*constraints)
-    pending: set[int | None] = set(range(len(spec.invariants))) | {None}
-    found: dict[int | None, Trace] = {}
+    every = spec.safety_properties(deadlock=False)
+    pending = {p for p in every if properties is None or p in properties}
+    sites = [p for p in every if p in pending and p.kind is not n.PropertyKind.INVARIANT]
+    found: dict[n.Property, Trace] = {}
 
-    def attempt(key: int | None, goal: z3.BoolRef, k: int) -> str | None:
+    def attempt(key: n.Property, goal: z3.BoolRef, k: int) -> str | None:
         """Look for `goal` at depth k; record a trace; the reason if the solver gave up."""
         solver.push()
         solver.add(goal)
@@ -77,7 +82,11 @@ def bmc(
     for k in range(depth + 1):
         if progress is not None:
             progress(k, time.monotonic() - start)
-        goals = {i: z3.Not(enc.invariant(i, states[k])) for i in sorted(i for i in pending if i is not None)}
+        goals = {
+            p: z3.Not(enc.invariant(p.index, states[k]))
+            for p in sorted(pending, key=lambda p: p.index)
+            if p.kind is n.PropertyKind.INVARIANT
+        }
         solver.add(*enc.side())
         # one query for "some pending invariant fails here" first: usually none does
         if len(goals) > 1:
@@ -97,10 +106,13 @@ def bmc(
             break
         states.append(enc.state(str(k + 1)))
         steps.append(enc.step_vars(str(k)))
-        rel, fault = enc.transition(states[k], states[k + 1], steps[k])
+        rel, faults = enc.transition(states[k], states[k + 1], steps[k])
         solver.add(*enc.side())
-        if None in pending and (reason := attempt(None, fault, k + 1)) is not None:
-            return BmcOutcome(found, k, reason, time.monotonic() - start)
+        for prop in sites:
+            if prop not in pending or prop.index not in faults:
+                continue
+            if (reason := attempt(prop, faults[prop.index], k + 1)) is not None:
+                return BmcOutcome(found, k, reason, time.monotonic() - start)
         solver.add(rel)
         if symmetric:
             touched, constraints = enc.touched(states[k + 1], touched)
@@ -115,7 +127,7 @@ def _trace(
     states: list[State],
     steps: list[StepVars],
     k: int,
-    invariant: int | None,
+    prop: n.Property,
 ) -> Trace:
     init = decode.state(enc, zm, states[0])
     if init != model.initial():
@@ -123,9 +135,9 @@ def _trace(
     instances = [decode.instance(enc, zm, steps[i]) for i in range(k)]
     trace = replay(model, init, instances)
     for i, step in enumerate(trace.steps, 1):
-        if invariant is None and i == k:
+        if prop.kind is not n.PropertyKind.INVARIANT and i == k:
             break
         if step.state != decode.state(enc, zm, states[i]):
             raise InternalError(f"BMC's state {i} differs from the concrete replay")
-    check_counterexample(model, trace, invariant)
+    check_counterexample(model, trace, prop)
     return trace

@@ -267,8 +267,8 @@ class Encoding:
         except NotFirstOrder as e:
             raise unsupported(f"the step {action.label!r}", action.span, e) from None
 
-    def transition(self, pre: State, post: State, sv: StepVars) -> tuple[z3.BoolRef, z3.BoolRef]:
-        """(the transition relation, the condition under which the step faults).
+    def transition(self, pre: State, post: State, sv: StepVars) -> tuple[z3.BoolRef, dict[int, z3.BoolRef]]:
+        """(the transition relation, per fault site the condition under which the step faults there).
 
         Functional form: the selector names one action, whose guard holds and which does not
         fault, and each post-state slot is an if-then-else over the actions that change it,
@@ -277,7 +277,7 @@ class Encoding:
         per slot and action (BMC to depth 12 on `hybrid_no_insertion`: see the README)."""
         chosen_any: list[z3.BoolRef] = []
         guards: list[z3.BoolRef] = []
-        faults: list[z3.BoolRef] = []
+        faults: dict[int, list[z3.BoolRef]] = {}
         writes: list[list[tuple[z3.BoolRef, z3.ExprRef]]] = [[] for _ in pre]
         for a, params in zip(self.spec.actions, sv.params, strict=True):
             out = self.run(a, pre, params)
@@ -291,10 +291,12 @@ class Encoding:
             for w, new, old in zip(writes, out.post, pre, strict=True):
                 if not new.eq(old):
                     w.append((chosen, new))
-            if out.faults:
-                faults.append(z3.And(chosen, *dom, fault))
+            # the first fault in program order is the one that happens (NOTE(faults) in interp.py)
+            for k, f in enumerate(out.faults):
+                first = z3.And(chosen, *dom, f.cond, *(z3.Not(e.cond) for e in out.faults[:k]))
+                faults.setdefault(f.site, []).append(first)
         if not chosen_any:
-            return z3.BoolVal(False), z3.BoolVal(False)
+            return z3.BoolVal(False), {}
         frame: list[z3.BoolRef] = []
         for p, old, w in zip(post, pre, writes, strict=True):
             value = old
@@ -302,7 +304,7 @@ class Encoding:
                 value = z3.If(chosen, new, value)
             frame.append(p == value)
         rel = z3.And(z3.Or(*chosen_any), *guards, *frame)
-        return rel, (z3.Or(*faults) if faults else z3.BoolVal(False))
+        return rel, {site: z3.Or(*conds) for site, conds in sorted(faults.items())}
 
     # ------------------------------------------------------------ symmetry
 

@@ -34,8 +34,8 @@ def agree(spec: n.Spec) -> None:
         return  # too large to settle explicitly: nothing to compare
     # one step more than the deepest state: a fault is a step out of the deepest state
     bounded = check_spec(spec, CheckConfig(engine=EngineChoice.BMC, bmc_depth=explicit.depth + 1))
-    a = {c.property: (c.verdict, c.depth if c.verdict is Verdict.VIOLATED else None) for c in explicit.results}
-    b = {c.property: (c.verdict, c.depth if c.verdict is Verdict.VIOLATED else None) for c in bounded.results}
+    a = {c.property.display: (c.verdict, c.depth if c.verdict is Verdict.VIOLATED else None) for c in explicit.results}
+    b = {c.property.display: (c.verdict, c.depth if c.verdict is Verdict.VIOLATED else None) for c in bounded.results}
     if not explicit.complete:  # the explorer stopped once every invariant was violated: faults unexplored
         a.pop("faults", None)
         b.pop("faults", None)

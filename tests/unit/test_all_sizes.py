@@ -109,7 +109,7 @@ def test_induction_for_every_size_finds_a_counterexample_at_the_fewest_objects(t
     spec = load_spec(path)
     config = CheckConfig(engine=EngineChoice.INDUCTION, all_sizes=True)
     result = check_spec(spec, config, lambda extra: load_spec(path, extra))
-    strong = {c.property: c for c in result.results}["strong"]
+    strong = {c.property.display: c for c in result.results}["strong"]
     assert strong.verdict is Verdict.UNKNOWN and strong.finding is not None
     assert strong.finding.kind is FindingKind.CTI and strong.finding.spec is not None
     sized = strong.finding.spec

@@ -18,13 +18,14 @@ ZOO = Path(__file__).resolve().parents[2] / "specs" / "barriers"
 def bmc(path: Path, depth: int, **overrides: str) -> dict[str, tuple[Verdict, int]]:
     result = check_spec(load_spec(path, overrides), CheckConfig(engine=EngineChoice.BMC, bmc_depth=depth))
     assert all(c.engine is Engine.BMC for c in result.results)
-    return {c.property: (c.verdict, c.depth) for c in result.results}
+    return {c.property.display: (c.verdict, c.depth) for c in result.results}
 
 
 def test_bmc_finds_the_no_barrier_bug_as_short_as_bfs() -> None:
     expected = {"no_live_freed": (Verdict.VIOLATED, 4), "strong_tricolor": (Verdict.VIOLATED, 5)}
-    assert bmc(ZOO / "none.gcv", 10) == expected
-    assert bmc(ZOO / "none.gcv", 5, OBJECTS="8") == expected  # the same bugs at 8 objects
+    # no runtime error within the bound: BMC goes on to the full depth to say so
+    assert bmc(ZOO / "none.gcv", 10) == {**expected, "runtime_error": (Verdict.HOLDS, 10)}
+    assert bmc(ZOO / "none.gcv", 5, OBJECTS="8") == {**expected, "runtime_error": (Verdict.HOLDS, 5)}
 
 
 def test_bmc_bounded_holds_states_its_depth() -> None:
@@ -45,7 +46,7 @@ def test_too_short_a_bound_finds_nothing() -> None:
 def test_bmc_finds_faults() -> None:
     text = "var x: 0..1 = 0\nprocess P { x := x + 1\n x := x + 1 }\ninvariant ok: true\n"
     result = run(text, engine=EngineChoice.BMC, bmc_depth=3)
-    fault = {c.property: c for c in result.results}["faults"]
+    fault = {c.property.display: c for c in result.results}["runtime_error"]
     assert fault.finding is not None and len(fault.finding.trace) == 2
 
 
@@ -74,7 +75,8 @@ def test_auto_engine_settles_with_bmc_what_a_limit_left_unknown() -> None:
     # states, and BMC finds the 41-step violation
     text = "var x: 0..63 = 0\nprocess P { loop { atomic { await x < 63\n x := x + 1 } } }\ninvariant low: x <= 40\n"
     result = run(text, engine=EngineChoice.AUTO, max_states=10, bmc_depth=45)
-    [low] = result.results
+    low, runtime = result.results
+    assert runtime.verdict is Verdict.HOLDS and runtime.engine is Engine.BMC  # bounded, like low's search
     assert low.verdict is Verdict.VIOLATED
     assert low.engine is Engine.BMC
     assert low.finding is not None and len(low.finding.trace) == 41

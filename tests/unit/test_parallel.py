@@ -34,8 +34,8 @@ def summary(r: SpecResult) -> dict[str, object]:
         "generated": r.search.generated,
         "depth": r.depth,
         "complete": r.complete,
-        "verdicts": {c.property: c.verdict for c in r.results},
-        "lengths": {c.property: len(c.finding.trace) for c in r.results if c.finding},
+        "verdicts": {c.property.display: c.verdict for c in r.results},
+        "lengths": {c.property.display: len(c.finding.trace) for c in r.results if c.finding},
     }
 
 
@@ -63,7 +63,7 @@ def test_parallel_traces_replay_and_violate() -> None:
     for i, target in search.violations.items():
         trace = replay(model, model.initial(), search.path(model, target))
         assert len(trace) == target.depth
-        check_counterexample(model, trace, i)
+        check_counterexample(model, trace, model.spec.invariant_property(i))
 
 
 def test_faults_and_deadlocks_in_parallel() -> None:
@@ -81,7 +81,7 @@ def test_faults_and_deadlocks_in_parallel() -> None:
     one = run(text, check_deadlock=True, symmetry=True)
     two = run(text, check_deadlock=True, symmetry=True, workers=2)
     assert summary(two) == summary(one)
-    assert {c.property for c in two.results} == {"ok", "faults", "deadlock"}
+    assert {c.property.display for c in two.results} == {"ok", "runtime_error", "deadlock"}
 
 
 def test_state_limit_is_exact_in_parallel() -> None:
@@ -94,6 +94,6 @@ def test_state_limit_is_exact_in_parallel() -> None:
 
 def test_memory_limit_stops_a_parallel_search() -> None:
     text = "var x: 0..200 = 0\nprocess P { loop { await x < 200\n x := x + 1 } }\ninvariant ok: x <= 200\n"
-    [check] = run(text, max_memory_mb=1, workers=2).results
+    check, _ = run(text, max_memory_mb=1, workers=2).results
     assert check.verdict is Verdict.UNKNOWN
     assert isinstance(check.evidence, Partial) and check.evidence.reason == "memory limit of 1 MB reached"

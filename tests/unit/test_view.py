@@ -42,7 +42,7 @@ expect never_home violated
 
 def test_one_line_per_span_with_its_values_and_holders() -> None:
     result = run(SPANS)
-    (check,) = result.results
+    check, _ = result.results
     assert check.finding is not None
     trace = check.finding.trace
     spec = result.spec
