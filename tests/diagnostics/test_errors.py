@@ -66,7 +66,8 @@ def parse_output(output: str) -> list[Rendered]:
             caret_col = caret_line.index("^") - prefix + 1
             carets = caret_line.count("^")
             k += 3
-        hints, notes = [], []
+        hints: list[str] = []
+        notes: list[str] = []
         while k < len(lines) and lines[k].startswith("   = "):
             kind, _, text = lines[k][5:].partition(": ")
             (hints if kind == "hint" else notes).append(text)
@@ -550,6 +551,7 @@ def doc_examples() -> list[object]:
 
 
 def test_docs_have_runnable_examples() -> None:
+    # pytest.param's ParameterSet is private to _pytest, so doc_examples() says only list[object]
     documented = {p.values[0] for p in doc_examples()}  # type: ignore[attr-defined]
     # every code that a spec file alone can cause has an example the next test runs
     not_from_a_file = {  # command-line cases

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -43,6 +44,7 @@ def agree(spec: n.Spec) -> None:
     assert a == b, f"explicit {a} != bmc {b}\n--- explicit:\n{_describe(explicit)}\n--- bmc:\n{_describe(bounded)}"
 
 
+@pytest.mark.slow
 @settings(max_examples=300)  # a few hundred random models, every run
 @given(model_specs())
 def test_random_models_explicit_and_bmc_agree(m: ModelSpec) -> None:
@@ -53,6 +55,7 @@ def test_random_models_explicit_and_bmc_agree(m: ModelSpec) -> None:
     agree(spec)
 
 
+@pytest.mark.slow
 def test_small_zoo_specs_agree() -> None:
     for name in ("none", "yuasa_alloc_white", "steele", "dijkstra_no_rescan"):
         agree(load_spec(ROOT / "specs" / "barriers" / f"{name}.gcv", {"OBJECTS": "2"}))

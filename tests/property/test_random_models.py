@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 
 from gcverify.ir import nodes as n
@@ -150,6 +151,7 @@ def check_against_reference(ms: ModelSpec, result: SpecResult, model: Model, ref
         assert ref.first_fault is None
 
 
+@pytest.mark.slow
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(model_specs())
 def test_random_model_agrees_with_reference_bfs(ms: ModelSpec) -> None:

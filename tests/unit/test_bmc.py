@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from gcverify.cli import main
@@ -111,6 +112,7 @@ def test_object_symmetry_is_recognised_only_where_steps_treat_objects_alike() ->
     assert why is not None  # a loop whose iterations choose is unrolled: it names each object
 
 
+@pytest.mark.slow
 def test_symmetry_breaking_keeps_every_verdict_and_depth() -> None:
     from gcverify.symbolic.bmc import bmc as run_bmc
 

@@ -13,10 +13,11 @@ from gcverify.diagnostics import ExitCode, InternalError
 from gcverify.explore.search import ExploreConfig, explore
 from gcverify.explore.trace import walk
 from gcverify.explore.visited import fingerprint
+from gcverify.pipeline import EngineChoice
 from gcverify.results import FindingKind, Partial, Verdict
 from gcverify.semantics.model import Model
 from gcverify.semantics.replay import check_counterexample, replay
-from gcverify.semantics.state import Step, Trace
+from gcverify.semantics.state import Trace
 from tests.helpers import run, spec_from_text
 
 # A counter that one process increments by 1 and another by 2: x reaches 4 in two steps at best.
@@ -137,7 +138,10 @@ def test_initial_state_violation_has_an_empty_trace() -> None:
     assert result.results[0].finding is not None
     assert result.results[0].finding.trace.steps == ()
     assert isinstance(result.results[0].finding.trace.steps, tuple)
-    assert Step  # the trace type is the one every engine reports
+    # the trace type is the one every engine reports: BMC finds the same empty trace from the same state
+    bmc = run("var x: 0..1 = 1\nprocess P { skip }\ninvariant zero: x == 0\n", engine=EngineChoice.BMC)
+    assert bmc.results[0].finding is not None
+    assert bmc.results[0].finding.trace == result.results[0].finding.trace
 
 
 def test_too_many_parameter_values_is_a_clean_error() -> None:

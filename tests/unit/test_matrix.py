@@ -49,6 +49,7 @@ def test_every_combination_in_order_as_json() -> None:
     assert first["states"] == 1691  # the golden count of dijkstra_rescan at 2 objects, stored
 
 
+@pytest.mark.slow
 def test_markdown_and_csv_agree(tmp_path: Path) -> None:
     md, table = tmp_path / "m.md", tmp_path / "m.csv"
     CliRunner().invoke(main, [*ARGS, "--format", "md", "--output", str(md)])

@@ -173,16 +173,16 @@ def test_each_graph_is_titled_with_its_step_and_source() -> None:
     result, check = checked(NONE, "strong_tricolor")
     assert check.finding is not None
     dots = render_trace_dots(result, check)
-    labels = [LABEL.search(d) for d in dots]
-    assert all(labels)
-    assert labels[0].group(1) == '"step 0 of 5: initial state"'  # type: ignore[union-attr]
+    labels = [m.group(1) for m in map(LABEL.search, dots) if m is not None]
+    assert len(labels) == len(dots)
+    assert labels[0] == '"step 0 of 5: initial state"'
     for i, step in enumerate(check.finding.trace.steps, 1):
         action = result.spec.actions[step.action.action]
-        label = labels[i].group(1)  # type: ignore[union-attr]
+        label = labels[i]
         assert label.startswith(f'"step {i} of 5: ')
         assert quote(action.label)[1:-1] in label and str(action.span) in label
-    assert "Mutator[m1]  store(m, root[m][r], f, root[m][s])  (r=0 s=1 f=next)" in labels[5].group(1)  # type: ignore[union-attr]
-    assert "✗ strong_tricolor: false for o=o1, f=next" in labels[5].group(1)  # type: ignore[union-attr]
+    assert "Mutator[m1]  store(m, root[m][r], f, root[m][s])  (r=0 s=1 f=next)" in labels[5]
+    assert "✗ strong_tricolor: false for o=o1, f=next" in labels[5]
 
 
 def test_quoting_for_dot() -> None:
