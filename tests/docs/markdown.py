@@ -14,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
+OUTER_FENCE = re.compile(r"^\s*(````+)[^`]*$")
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<info>[^`]*)$")
 ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
 DIRECTIVE = re.compile(r"^<!--\s*docs-test:(?P<body>.*?)-->\s*$")
@@ -72,6 +73,14 @@ def blocks(page: Path) -> list[Block]:
     pending: tuple[int, dict[str, str]] | None = None  # a directive waiting for its block
     i = 0
     while i < len(lines):
+        outer = OUTER_FENCE.match(lines[i])
+        if outer is not None:  # a ````markdown block shows examples; they are not examples themselves
+            close = outer.group(1)
+            i += 1
+            while i < len(lines) and lines[i].strip() != close:
+                i += 1
+            i += 1
+            continue
         m = FENCE.match(lines[i])
         d = DIRECTIVE.match(lines[i])
         if d is not None:
@@ -159,7 +168,7 @@ def shell_commands(block: Block) -> list[str]:
 
 # ---------------------------------------------------------------- comparing outputs
 
-SECONDS = re.compile(r" *(?<![\w.])\d+\.\d\d(?![\w.])")
+SECONDS = re.compile(r" *(?<![\w.])\d+\.\d\d(?![\d.])")  # 0.07, 12.34, and pytest's 3.27s
 
 
 def normalise(text: str, bundled: str) -> str:
@@ -167,8 +176,8 @@ def normalise(text: str, bundled: str) -> str:
 
     - the bundled library's location (it depends on where gcverify is installed) reads `specs/`,
       as from a checkout's root;
-    - a number with exactly two decimals (how gcverify prints seconds), with the spaces before it,
-      reads ` <s>`, since timings vary from run to run;
+    - a number with exactly two decimals (how gcverify and pytest print seconds), with the spaces
+      before it, reads ` <s>`, since timings vary from run to run;
     - trailing spaces, and blank lines at the end, are dropped.
     """
     text = text.replace(bundled.rstrip("/") + "/", "specs/")
