@@ -91,7 +91,9 @@ def blocks(page: Path) -> list[Block]:
             continue
         if m is None:
             if pending is not None and lines[i].strip():
-                raise ValueError(f"{page.relative_to(ROOT)}:{pending[0]}: a docs-test directive must come right before its block")
+                raise ValueError(
+                    f"{page.relative_to(ROOT)}:{pending[0]}: a docs-test directive must come right before its block"
+                )
             i += 1
             continue
         info = m.group("info").strip()
