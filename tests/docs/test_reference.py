@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.docs.markdown import ROOT
+from tests.docs.markdown import ROOT, blocks, session
 
 LANGUAGE = ROOT / "docs" / "reference" / "language.md"
 GRAMMAR = ROOT / "gcverify" / "dsl" / "grammar.lark"
@@ -31,3 +31,17 @@ def test_the_readme_links_lead_somewhere() -> None:
 def test_the_readme_stays_short() -> None:
     """A newcomer's page: what gcverify is, set-up, a first spec and counterexample, links."""
     assert len((ROOT / "README.md").read_bytes()) < 8192
+
+
+def test_the_readme_shows_its_first_spec_fail() -> None:
+    """The newcomer sees the first spec hold, and then fail when its barrier is taken away (a run
+    that the session test checks, exit code included)."""
+    readme = [b for b in blocks(ROOT / "README.md") if b.lang in {"gcv", "console"}]
+    [spec] = [b for b in readme if b.lang == "gcv"]
+    runs = [c for b in readme if b.lang == "console" for c in session(b)]
+    name = spec.attributes["title"]
+    assert runs[0].line == f"gcverify check {name}"
+    failing = next(i for i, c in enumerate(runs) if c.line.startswith(f"gcverify check {name} --set"))
+    assert runs[failing + 1].line == "echo $?"
+    assert runs[failing + 1].output == ("12",)
+    assert any(line.startswith("Counterexample for") for line in runs[failing].output)
