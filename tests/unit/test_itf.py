@@ -1,6 +1,6 @@
 """Counterexamples in the Informal Trace Format (report/itf.py, `gcverify check --itf DIR`).
 
-Every value is a well-formed ITF value, and decoding the document with the mapping the README and
+Every value is a well-formed ITF value, and decoding the document with the mapping docs/reference/cli.md and
 report/itf.py document gives back exactly the states of the counterexample, step by step.
 """
 

@@ -1,5 +1,5 @@
 """Lowering: the step-granularity rules, pinned by tiny models whose state counts are computed by
-hand (README "Steps: the exact rules")."""
+hand (docs/reference/language.md, "Steps: the exact rules")."""
 
 from __future__ import annotations
 
