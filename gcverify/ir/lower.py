@@ -29,7 +29,7 @@ NOTE(granularity): the rules a spec's author relies on.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError
@@ -37,10 +37,20 @@ from gcverify.ir import control as c
 from gcverify.ir import nodes as n
 from gcverify.ir.fold import fold
 from gcverify.ir.resolve import Resolved
-from gcverify.ir.walk import children, rewrite, subst
+from gcverify.ir.walk import children, stmt_children, stmt_exprs, subst, to_core
 from gcverify.source import Span
 
 # ---------------------------------------------------------------- control-flow graph
+
+
+@dataclass(frozen=True, slots=True)
+class _Store:
+    """An assignment to a hidden local, made while building the graph: its expressions may still
+    name `choose` values that only the path to it binds."""
+
+    var: int
+    indices: tuple[c.PreExpr, ...]
+    value: c.PreExpr
 
 
 @dataclass(eq=False)
@@ -58,7 +68,7 @@ class _Step(_Node):
 
 @dataclass(eq=False)
 class _Branch(_Node):
-    cond: n.Expr = field(default_factory=lambda: n.Lit(1, n.BOOL))
+    cond: c.PreExpr = field(default_factory=lambda: n.Lit(1, n.BOOL))
     then: _Node | None = None
     else_: _Node | None = None
 
@@ -71,7 +81,7 @@ class _Choice(_Node):
 @dataclass(eq=False)
 class _Bind(_Node):
     vars: tuple[tuple[c.Sym, n.FiniteSort], ...] = ()
-    where: n.Expr | None = None
+    where: c.PreExpr | None = None
     next: _Node | None = None
     stores: Mapping[int, n.Expr] = field(default_factory=dict)  # syms kept in hidden locals
 
@@ -80,7 +90,7 @@ class _Bind(_Node):
 class _Do(_Node):
     """Zero-time bookkeeping (hidden locals), folded into the step before or after it."""
 
-    stmts: tuple[n.Stmt, ...] = ()
+    stmts: tuple[_Store, ...] = ()
     next: _Node | None = None
 
 
@@ -144,11 +154,11 @@ def _label(span: Span | None) -> str:
     return f"{text}  // {comment.strip()}" if comment.strip() else text
 
 
-def _is_true(e: n.Expr) -> bool:
+def _is_true(e: c.PreExpr) -> bool:
     return isinstance(e, n.Lit) and e.value == 1
 
 
-def _is_false(e: n.Expr) -> bool:
+def _is_false(e: c.PreExpr) -> bool:
     return isinstance(e, n.Lit) and e.value == 0 and e.type == n.BOOL
 
 
@@ -173,17 +183,17 @@ class Lowerer:
         # procedure parameters some property reads with local(): kept in their local at every call,
         # even where the argument is a constant (which otherwise needs no local)
         self.watched: set[int] = set()
-        todo: list[n.Expr] = [d.body for d in r.defs] + [i.body for i in r.invariants]
+        todo: list[c.PreExpr] = [d.body for d in r.defs] + [i.body for i in r.invariants]
         todo += [e for d in r.inductives for _, e in d.conjuncts]
         while todo:
             e = todo.pop()
-            if isinstance(e, n.LocalOf):
+            if isinstance(e, c.LocalOf):
                 self.watched.add(e.sym)
             todo.extend(children(e))
 
     # ------------------------------------------------------------ locals
 
-    def local_var(self, sym: c.Sym, hidden: bool, init: int | None = None) -> n.Expr:
+    def local_var(self, sym: c.Sym, hidden: bool, init: int | None = None) -> n.Read[n.Expr]:
         key = (self.process, sym.id)
         if key not in self.stored:
             pname = self.r.processes[self.process].name
@@ -208,11 +218,11 @@ class Lowerer:
         idx = (self.inst,) if self.inst is not None else ()
         return n.Read(var, idx, self.vars[var].sort)
 
-    def reset(self, sym: c.Sym, env: Mapping[int, n.Expr]) -> n.Stmt | None:
+    def reset(self, sym: c.Sym, env: Mapping[int, n.Expr]) -> _Store | None:
         target = env.get(sym.id)
         if isinstance(target, n.Read) and self.vars[target.var].kind is n.VarKind.LOCAL:
             var = self.vars[target.var]
-            return n.Assign(target.var, target.indices, n.Lit(n.default_value(var.sort), var.sort))
+            return _Store(target.var, target.indices, n.Lit(n.default_value(var.sort), var.sort))
         return None
 
     def hidden_map(self, name: str, sort: n.FiniteSort, span: Span | None) -> int:
@@ -343,20 +353,20 @@ class Lowerer:
         any_left = n.Quant(
             n.QuantKind.EXISTS, probe.slot, st.sort, n.Not(n.Read(done, (*inst, probe), n.BOOL)), probe.name
         )
-        clear = tuple(n.Assign(done, (*inst, n.Lit(v, st.sort)), n.Lit(0, n.BOOL)) for v in st.sort.elements())
+        clear = tuple(_Store(done, (*inst, n.Lit(v, st.sort)), n.Lit(0, n.BOOL)) for v in st.sort.elements())
         exit_node = _Do(env, clear, nxt)
         hole = _Hole(env)
         inner = dict(env)
         if not self.single_step(st.body):
             inner[st.var.id] = self.local_var(st.var, hidden=True)
-        ref = inner.get(st.var.id, n.SymRef(st.var.id, st.sort))
+        ref: c.PreExpr = inner.get(st.var.id, c.SymRef(st.var.id, st.sort))
         resets = tuple(x for x in [self.reset(st.var, inner)] if x is not None)
         body = self.build(st.body, inner, _Do(inner, resets, hole), calls)
-        mark = _Do(inner, (n.Assign(done, (*inst, ref), n.Lit(1, n.BOOL)),), body)
+        mark = _Do(inner, (_Store(done, (*inst, ref), n.Lit(1, n.BOOL)),), body)
         bind = _Bind(
             env,
             ((st.var, st.sort),),
-            n.Not(n.Read(done, (*inst, n.SymRef(st.var.id, st.sort)), n.BOOL)),
+            n.Not(n.Read(done, (*inst, c.SymRef(st.var.id, st.sort)), n.BOOL)),
             mark,
             {st.var.id: inner[st.var.id]} if st.var.id in inner else {},
         )
@@ -376,14 +386,16 @@ class Lowerer:
         if self.single_step(proc.body):
             return _Step(env, (st,), st.span, nxt, self.context)
         inner: dict[int, n.Expr] = {}
-        binds: list[n.Stmt] = []
+        binds: list[_Store] = []
         for p, a in zip(proc.params, st.args, strict=True):
             arg = subst(a, env)
-            if (isinstance(arg, n.Lit) or arg == self.inst) and p.id not in self.watched:
-                inner[p.id] = arg  # the same in every step: nothing to keep
+            same = arg if isinstance(arg, n.Lit) else self.inst if arg == self.inst else None
+            if same is not None and p.id not in self.watched:
+                inner[p.id] = same  # the same in every step: nothing to keep
             else:
-                inner[p.id] = self.local_var(p, hidden=True)
-                binds.append(self.assign_to(inner[p.id], arg))
+                local = self.local_var(p, hidden=True)
+                inner[p.id] = local
+                binds.append(_Store(local.var, local.indices, arg))
         resets = tuple(x for p in proc.params if (x := self.reset(p, inner)) is not None)
         saved, saved_procs = self.context, self.proc_stack
         self.context, self.proc_stack = (*saved, st.text), (*saved_procs, proc.name)
@@ -394,8 +406,28 @@ class Lowerer:
         return _Do(env, tuple(binds), body)
 
     def assign_to(self, target: n.Expr, value: n.Expr) -> n.Stmt:
+        # a genuine invariant: the targets are the locals `local_var` made, reads of a state variable
         assert isinstance(target, n.Read)
         return n.Assign(target.var, target.indices, value)
+
+    def core(self, e: c.PreExpr, env: Mapping[int, n.Expr]) -> n.Expr:
+        """A step's expression `e`, its names replaced by what `env` makes of them."""
+
+        def one(x: c.Surface) -> n.Expr:
+            match x:
+                case c.SymRef(sym=sym):
+                    # a genuine invariant: every name a step can see is bound on the path to it
+                    assert sym in env, f"name {sym} unbound in a step"
+                    return env[sym]
+                case c.AtLabel(span=span) | c.LocalOf(span=span):
+                    raise _fail(
+                        Code.BAD_NESTING,
+                        "at() and local() describe where a process is between steps; a step cannot use them",
+                        span,
+                        hint="use them in invariants, inductive candidates and the definitions these call",
+                    )
+
+        return to_core(e, one)
 
     def fresh(self, sort: n.Sort, name: str) -> n.Bound:
         self.next_slot += 1
@@ -414,7 +446,7 @@ class Lowerer:
     def atomic_stmt(
         self, st: c.SStmt, env: dict[int, n.Expr], params: list[n.ActionParam], calls: tuple[int, ...]
     ) -> list[n.Stmt]:
-        e: Callable[[n.Expr], n.Expr] = lambda x: subst(x, env)  # noqa: E731
+        e: Callable[[c.PreExpr], n.Expr] = lambda x: self.core(x, env)  # noqa: E731
         match st:
             case c.SAssign(target=t, value=v):
                 if t.sym is not None:
@@ -461,7 +493,7 @@ class Lowerer:
                 for sym, sort in vs:
                     params.append(n.ActionParam(name=sym.name, sort=sort))
                     inner[sym.id] = n.Param(len(params) - 1, sort)
-                where = fold(subst(w, inner)) if w is not None else None
+                where = fold(self.core(w, inner)) if w is not None else None
                 if where is not None and _is_false(where):
                     return [n.Assume(where)]
                 guard = [n.Assume(where)] if where is not None and not _is_true(where) else []
@@ -627,7 +659,7 @@ class Lowerer:
             case _Step():
                 self.emit(node, from_pc, path, env, pc_of, pname)
             case _Branch(cond=cond, then=t, else_=f):
-                cc = fold(subst(cond, env))
+                cc = fold(self.core(cond, env))
                 if not _is_false(cc):
                     guard: list[n.Stmt] = [] if _is_true(cc) else [n.Assume(cc)]
                     self.paths(t, from_pc, _Path(path.prefix + guard, path.params, path.env, seen), pc_of, pname)
@@ -648,7 +680,7 @@ class Lowerer:
                         prefix.append(self.assign_to(stores[sym.id], penv[sym.id]))
                 env = {**node.env, **penv}
                 if w is not None:
-                    test = fold(subst(w, env))
+                    test = fold(self.core(w, env))
                     if _is_false(test):
                         return
                     if not _is_true(test):
@@ -658,9 +690,8 @@ class Lowerer:
                 prefix = path.prefix + [self.subst_stmt(x, env) for x in stmts]
                 self.paths(nxt, from_pc, _Path(prefix, path.params, path.env, seen), pc_of, pname)
 
-    def subst_stmt(self, st: n.Stmt, env: Mapping[int, n.Expr]) -> n.Stmt:
-        assert isinstance(st, n.Assign)
-        return n.Assign(st.var, tuple(subst(i, env) for i in st.indices), subst(st.value, env), st.span)
+    def subst_stmt(self, st: _Store, env: Mapping[int, n.Expr]) -> n.Stmt:
+        return n.Assign(st.var, tuple(self.core(i, env) for i in st.indices), self.core(st.value, env))
 
     def emit(
         self,
@@ -694,12 +725,15 @@ class Lowerer:
             )
         )
 
-    def control_refs(self, processes: list[n.Process], e: n.Expr) -> n.Expr:
+    def control_refs(self, processes: list[n.Process], e: c.PreExpr) -> n.Expr:
         """`at(P[i], label)` as a program-counter test, `local(P[i], x)` as a read of x's local."""
 
-        def one(x: n.Expr) -> n.Expr | None:
+        def one(x: c.Surface) -> n.Expr:
             match x:
-                case n.AtLabel(process=p, instance=i, label=label, span=span):
+                case c.SymRef():
+                    # a genuine invariant: properties and definitions are resolved outside processes
+                    raise AssertionError("a process-level name in a property")
+                case c.AtLabel(process=p, instance=i, label=label, span=span):
                     proc = processes[p]
                     pcs = self.label_pcs[p].get(label)
                     if not pcs and (p, label) in self.passed_labels:
@@ -724,7 +758,7 @@ class Lowerer:
                     sort = self.vars[proc.pc_var].sort
                     pc = n.Read(proc.pc_var, () if i is None else (self.control_refs(processes, i),), sort)
                     return n.Or(tuple(n.Cmp(n.CmpOp.EQ, pc, n.Lit(k, sort)) for k in pcs))
-                case n.LocalOf(process=p, instance=i, sym=sym, name=name, span=span):
+                case c.LocalOf(process=p, instance=i, sym=sym, name=name, span=span):
                     var = self.stored.get((p, sym))
                     if var is None:
                         raise _fail(
@@ -734,9 +768,8 @@ class Lowerer:
                             span,
                         )
                     return n.Read(var, () if i is None else (self.control_refs(processes, i),), self.vars[var].sort)
-            return None
 
-        return rewrite(e, one)
+        return to_core(e, one)
 
     def atomic_proc(self, proc: c.ProcDef, processes: list[n.Process]) -> n.AtomicProc:
         """The procedure's whole body as one action with its parameters as the action's (see
@@ -771,25 +804,46 @@ class Lowerer:
         )
         return n.AtomicProc(name=proc.name, action=action, problem=None, span=proc.span)
 
+    def defs(
+        self, processes: list[n.Process], refs: Callable[[c.PreExpr], n.Expr], procs: tuple[n.AtomicProc, ...]
+    ) -> tuple[n.Def[n.Expr], ...]:
+        """Every definition as a core one.  Those a property uses must lower; those a step uses must
+        also not use at() or local().  Any other (a library definition about a label or a kept
+        parameter that this spec's constants make unreachable) that does not lower is kept with
+        its `problem` instead: no error unless something asks for it by name (a lemma)."""
+        by_steps = _applied(
+            [e for a in self.actions for e in _stmts_exprs(a.body)]
+            + [e for p in procs if p.action is not None for e in _stmts_exprs(p.action.body)],
+            self.r.defs,
+        )
+        by_props = _applied(
+            [i.body for i in self.r.invariants] + [e for d in self.r.inductives for _, e in d.conjuncts], self.r.defs
+        )
+        out: list[n.Def[n.Expr]] = []
+        for k, d in enumerate(self.r.defs):
+            problem = None
+            if k in by_steps:
+                body = self.core(d.body, {})
+            elif k in by_props:
+                body = refs(d.body)
+            else:
+                try:
+                    body = refs(d.body)
+                except GcverifyError as err:
+                    body, problem = n.Lit(n.default_value(d.type), d.type), err.diagnostics[0].message
+            out.append(n.Def(name=d.name, slots=d.slots, body=body, type=d.type, span=d.span, problem=problem))
+        return tuple(out)
+
     def run(self) -> n.Spec:
         processes = [self.lower_process(i, p) for i, p in enumerate(self.r.processes)]
         procs = tuple(self.atomic_proc(p, processes) for p in self.r.procs)
         refs = functools.partial(self.control_refs, processes)
-        invariants = tuple(replace(i, body=refs(i.body)) for i in self.r.invariants)
-        inductives = tuple(replace(d, conjuncts=tuple((t, refs(e)) for t, e in d.conjuncts)) for d in self.r.inductives)
-        # only the definitions the properties use: a library definition about a label or a kept
-        # parameter that this spec's constants make unreachable is then no error
-        used: set[int] = set()
-        todo: list[n.Expr] = [i.body for i in self.r.invariants] + [
-            e for d in self.r.inductives for _, e in d.conjuncts
-        ]
-        while todo:
-            e = todo.pop()
-            if isinstance(e, n.Apply) and e.fn not in used:
-                used.add(e.fn)
-                todo.append(self.r.defs[e.fn].body)
-            todo.extend(children(e))
-        defs = tuple(replace(d, body=refs(d.body)) if k in used else d for k, d in enumerate(self.r.defs))
+        invariants = tuple(n.Invariant(name=i.name, body=refs(i.body), span=i.span) for i in self.r.invariants)
+        inductives = tuple(
+            n.Inductive(name=d.name, conjuncts=tuple((t, refs(e)) for t, e in d.conjuncts), span=d.span)
+            for d in self.r.inductives
+        )
+        defs = self.defs(processes, refs, procs)
         return n.Spec(
             name=self.r.name,
             file=self.r.file,
@@ -807,6 +861,29 @@ class Lowerer:
             sizes=self.r.sizes,
             assertions=self.r.assertions,
         )
+
+
+def _stmts_exprs(stmts: tuple[n.Stmt, ...]) -> list[n.Expr]:
+    out: list[n.Expr] = []
+    todo = list(stmts)
+    while todo:
+        st = todo.pop()
+        out.extend(stmt_exprs(st))
+        todo.extend(stmt_children(st))
+    return out
+
+
+def _applied(roots: Sequence[c.PreExpr], defs: tuple[n.Def[c.PreExpr], ...]) -> set[int]:
+    """The definitions `roots` call, directly or through other definitions."""
+    used: set[int] = set()
+    todo = list(roots)
+    while todo:
+        e = todo.pop()
+        if isinstance(e, n.Apply) and e.fn not in used:
+            used.add(e.fn)
+            todo.append(defs[e.fn].body)
+        todo.extend(children(e))
+    return used
 
 
 def lower(r: Resolved) -> n.Spec:

@@ -37,17 +37,17 @@ class Resolved:
     file: str
     consts: tuple[tuple[str, str], ...]
     vars: tuple[n.StateVar, ...]
-    defs: tuple[n.Def, ...]
+    defs: tuple[n.Def[c.PreExpr], ...]
     procs: tuple[c.ProcDef, ...]
     processes: tuple[c.ProcessDef, ...]
     locals: tuple[tuple[c.Sym, int, int], ...]  # (sym, process index, initial value)
-    invariants: tuple[n.Invariant, ...]
+    invariants: tuple[n.Invariant[c.PreExpr], ...]
     expectations: tuple[n.Expectation, ...]
     heap: n.Heap | None
     symmetric: tuple[n.ScalarsetSort, ...]
     next_slot: int
     next_sym: int
-    inductives: tuple[n.Inductive, ...] = ()
+    inductives: tuple[n.Inductive[c.PreExpr], ...] = ()
     sizes: tuple[tuple[str, str], ...] = ()  # scalarset -> the constant that is its size
     assertions: tuple[n.Assertion, ...] = ()
 
@@ -116,10 +116,12 @@ class Resolver(StmtResolver):
             assertions=tuple(self.assertions),
         )
 
-    def inductives(self, decls: list[s.InductiveDecl], invs: list[n.Invariant]) -> list[n.Inductive]:
+    def inductives(
+        self, decls: list[s.InductiveDecl], invs: list[n.Invariant[c.PreExpr]]
+    ) -> list[n.Inductive[c.PreExpr]]:
         """Candidate inductive invariants.  Their top-level conjuncts are kept apart, so a
         counterexample to induction can name the one that fails."""
-        out: list[n.Inductive] = []
+        out: list[n.Inductive[c.PreExpr]] = []
         seen: set[str] = {i.name for i in invs}
         for d in decls:
             with self.guard():
@@ -148,7 +150,7 @@ class Resolver(StmtResolver):
         self,
         procs: list[c.ProcDef | None],
         processes: list[c.ProcessDef],
-        invariants: list[n.Invariant],
+        invariants: list[n.Invariant[c.PreExpr]],
         expectations: list[n.Expectation],
         roots: tuple[int, ...],
     ) -> Resolved:
@@ -381,8 +383,8 @@ class Resolver(StmtResolver):
 
     # ------------------------------------------------------------ properties
 
-    def invariants(self, decls: list[s.InvariantDecl]) -> list[n.Invariant]:
-        out: list[n.Invariant] = []
+    def invariants(self, decls: list[s.InvariantDecl]) -> list[n.Invariant[c.PreExpr]]:
+        out: list[n.Invariant[c.PreExpr]] = []
         seen: dict[str, Span | None] = {}
         for d in decls:
             with self.guard():
@@ -421,7 +423,7 @@ class Resolver(StmtResolver):
                 hint=f"'{name}' always means the built-in {n.RESERVED[name].value} check; choose another name",
             )
 
-    def expectations(self, decls: list[s.ExpectDecl], invs: list[n.Invariant]) -> list[n.Expectation]:
+    def expectations(self, decls: list[s.ExpectDecl], invs: list[n.Invariant[c.PreExpr]]) -> list[n.Expectation]:
         out: list[n.Expectation] = []
         seen: dict[n.Property, Span | None] = {}
         for d in decls:
@@ -441,7 +443,7 @@ class Resolver(StmtResolver):
                 out.append(n.Expectation(property=prop, verdict=verdict, within=d.within, span=d.span))
         return out
 
-    def expected_property(self, d: s.ExpectDecl, invs: list[n.Invariant]) -> n.Property:
+    def expected_property(self, d: s.ExpectDecl, invs: list[n.Invariant[c.PreExpr]]) -> n.Property:
         """The property an `expect` is about (NOTE(properties))."""
         if d.assertion:
             named = [(k, a) for k, a in enumerate(self.assertions) if a.named]

@@ -33,7 +33,7 @@ class DefEntry:
     decl: s.DefDecl
     slots: tuple[n.Bound, ...] = ()
     type: n.Sort = n.BOOL
-    body: n.Expr | None = None
+    body: c.PreExpr | None = None
     resolving: bool = False
 
 
@@ -58,7 +58,7 @@ def _sort_text(t: n.Sort) -> str:
 
 @dataclass(slots=True)
 class Scope:
-    names: dict[str, c.Sym | n.Expr] = field(default_factory=dict)  # an Expr: a bound name or a macro
+    names: dict[str, c.Sym | c.PreExpr] = field(default_factory=dict)  # an Expr: a bound name or a macro
     assignable: set[int] = field(default_factory=set)
 
 
@@ -270,7 +270,7 @@ class ResolverBase:
         self.next_sym += 1
         return c.Sym(self.next_sym - 1, name, sort, span)
 
-    def lookup_local(self, name: str) -> c.Sym | n.Expr | None:
+    def lookup_local(self, name: str) -> c.Sym | c.PreExpr | None:
         for sc in reversed(self.scopes):
             if name in sc.names:
                 return sc.names[name]

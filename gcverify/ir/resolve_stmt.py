@@ -68,6 +68,7 @@ class StmtResolver(ExprResolver):
     def stmt(self, st: s.Stmt, in_atomic: bool) -> c.SStmt | None:
         match st:
             case s.Labeled():
+                # stays: s.Stmt includes labels, but block() unwraps them before calling stmt()
                 raise AssertionError("block() takes labels apart before their statements")
             case s.Assign():
                 return self.assign(st)

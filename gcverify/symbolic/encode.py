@@ -21,8 +21,9 @@ import z3
 
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError, Note
 from gcverify.ir import nodes as n
+from gcverify.ir.loops import independence
 from gcverify.ir.walk import children, stmt_children, stmt_exprs
-from gcverify.semantics.interp import Compiler, Interpreter, Outcome
+from gcverify.semantics.interp import Interpreter, Outcome
 from gcverify.semantics.layout import Layout
 from gcverify.semantics.ops import NotFirstOrder
 from gcverify.source import Span
@@ -319,15 +320,13 @@ class Encoding:
         if heap is None:
             return "the spec has no heap"
         objects = heap.objects
-        checker = Compiler(self.spec, Layout(self.spec, unbounded=objects), self.ops)
         stmts: list[n.Stmt] = [s for a in self.spec.actions for s in a.body]
         while stmts:
             st = stmts.pop()
             if isinstance(st, n.ForEach) and st.sort == objects:
-                try:
-                    checker.independent(st)
-                except NotFirstOrder as why:
-                    return str(why)
+                problem = independence(self.spec, st).problem
+                if problem is not None:
+                    return problem
             todo = list(stmt_exprs(st))
             while todo:
                 e = todo.pop()

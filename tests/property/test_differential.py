@@ -68,7 +68,7 @@ BOOL_VARS, INT_VARS = 2, 2
 
 
 def _int_exprs() -> st.SearchStrategy[n.Expr]:
-    leaves = st.one_of(
+    leaves: st.SearchStrategy[n.Expr] = st.one_of(
         st.integers(-4, 4).map(lambda v: n.Lit(v, n.INT)),
         st.integers(0, INT_VARS - 1).map(lambda i: n.Read(BOOL_VARS + i, (), SMALL)),
     )

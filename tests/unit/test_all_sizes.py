@@ -88,6 +88,19 @@ def test_the_lemma_refuses_a_procedure_it_cannot_express(tmp_path: Path) -> None
     assert "writes color other than at its own Object" in out.output
 
 
+def test_the_lemma_refuses_a_definition_that_did_not_lower(tmp_path: Path) -> None:
+    # `bad` is used by nothing, so lowering keeps it with its problem; the lemma asks for it by name
+    path = tmp_path / "lp.gcv"
+    path.write_text(
+        f'spec lp\nimport "{ROOT / "specs" / "lib" / "mutator.gcv"}"\nfields next\n'
+        "def bad(): bool = forall m in Mutator: at(Mutator[m], nowhere)\n",
+        encoding="utf-8",
+    )
+    out = CliRunner().invoke(main, ["prove", str(path), "--lemma", "--proc", "store", "--property", "bad"])
+    assert out.exit_code == ExitCode.STATIC_ERROR and Code.NO_LEMMA.id in out.output, out.output
+    assert "lp.gcv:4:1" in out.output and "no control point labelled 'nowhere'" in out.output
+
+
 def test_induction_for_every_size_proves_dijkstra_strong() -> None:
     out = CliRunner().invoke(main, ["prove", str(ZOO / "dijkstra.gcv"), "--induction", "--all-sizes", "--json", "-"])
     doc = json.loads(out.output[out.output.index("{") :])
