@@ -6,7 +6,7 @@ in nodes.py), and typed statements that still have their control structure (loop
 calls).
 Names bound by `choose`, `for`, procedure parameters and process locals are `Sym`s; `lower` decides
 whether each becomes an action parameter, a `let`, or a stored local (see NOTE(granularity) in
-lower.py).
+ir/lower/__init__.py).
 Must not import anything from gcverify but `source` and `ir.nodes`.
 """
 
