@@ -7,10 +7,13 @@ a terminal and only for runs longer than a second), printing results and choosin
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,13 +23,14 @@ from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from gcverify import __version__
+from gcverify.budget import Budget, Interrupt, Stopped
 from gcverify.cli_matrix import matrix
 from gcverify.cli_progress import ProgressView
 from gcverify.cli_trace import trace
-from gcverify.diagnostics import ExitCode, GcverifyError, InternalError
+from gcverify.diagnostics import Code, ExitCode, GcverifyError, InternalError
 from gcverify.dsl.loader import spec_files
 from gcverify.ir import nodes as n
-from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec, parse_overrides
+from gcverify.pipeline import CheckConfig, EngineChoice, budget_for, check_spec, load_spec, parse_overrides
 from gcverify.report.itf import render_itf
 from gcverify.report.json import render_json
 from gcverify.report.junit import render_junit
@@ -122,7 +126,19 @@ def _exit_for(r: SpecResult) -> ExitCode:
     return code
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group; a Ctrl-C that no command turned into partial results (see `_interrupts`)
+    ends in one line and exit code 20, not in click's "Aborted!" (exit 1)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("gcverify: interrupted", err=True)
+            ctx.exit(int(ExitCode.UNKNOWN))
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gcverify")
 def main() -> None:
     """gcverify: a model checker for garbage-collector correctness."""
@@ -153,36 +169,57 @@ def _run(
     code = ExitCode.OK
     results: list[SpecResult] = []
     errors: list[LoadError] = []
-    for path, display in files:
-        view = ProgressView(err, display)
-        try:
-            spec = load_spec(path, overrides, display)
+    interrupt = Interrupt()
+    with _interrupts(interrupt):
+        for number, (path, display) in enumerate(files):
+            if interrupt.is_set:
+                err.print(f"interrupted: {len(files) - number} more spec file(s) not checked", markup=False)
+                break
+            view = ProgressView(err, display)
+            budget = budget_for(config, interrupt)
+            try:
+                spec = load_spec(path, overrides, display, budget)
 
-            def reload(extra: Mapping[str, str], path: Path = path, display: str = display) -> n.Spec:
-                return load_spec(path, {**overrides, **extra}, display)
+                def reload(
+                    extra: Mapping[str, str], path: Path = path, display: str = display, budget: Budget = budget
+                ) -> n.Spec:
+                    return load_spec(path, {**overrides, **extra}, display, budget)
 
-            result = check_spec(spec, replace(config, progress=view), reload)
-        except GcverifyError as e:
+                result = check_spec(spec, replace(config, progress=view), reload, budget)
+            except GcverifyError as e:
+                view.close()
+                for d in e.diagnostics:
+                    err.print(highlight_diagnostic(d.render()))
+                errors.extend(
+                    LoadError(file=display, code=d.code, message=d.message, span=d.span) for d in e.diagnostics
+                )
+                code = _worse(code, e.exit_code)
+                continue
+            except (Stopped, KeyboardInterrupt) as e:
+                # Stopped: the budget ran out before the spec was loaded; KeyboardInterrupt: a second
+                # Ctrl-C, which does not wait for the run to stop at its next check
+                view.close()
+                if isinstance(e, KeyboardInterrupt):
+                    interrupt.set()
+                message = e.message if isinstance(e, Stopped) else "interrupted"
+                err.print(f"{display}: unknown: {message}", markup=False)
+                errors.append(LoadError(file=display, code=Code.STOPPED, message=message))
+                code = _worse(code, ExitCode.UNKNOWN)
+                continue
+            except (InternalError, Exception) as e:
+                view.close()
+                err.print(f"internal error while checking {display}: {e}", markup=False)
+                err.print(traceback.format_exc(), markup=False)
+                err.print(f"This is a bug in gcverify {__version__}; please report it with the spec that caused it.")
+                code = _worse(code, ExitCode.INTERNAL)
+                continue
             view.close()
-            for d in e.diagnostics:
-                err.print(highlight_diagnostic(d.render()))
-            errors.extend(LoadError(file=display, code=d.code, message=d.message, span=d.span) for d in e.diagnostics)
-            code = _worse(code, e.exit_code)
-            continue
-        except (InternalError, Exception) as e:
-            view.close()
-            err.print(f"internal error while checking {display}: {e}", markup=False)
-            err.print(traceback.format_exc(), markup=False)
-            err.print(f"This is a bug in gcverify {__version__}; please report it with the spec that caused it.")
-            code = _worse(code, ExitCode.INTERNAL)
-            continue
-        view.close()
-        results.append(result)
-        code = _worse(code, _exit_for(result))
-        for c in result.results:
-            if c.finding is not None and (traces or not c.met):
-                out.print(highlight_trace(trace_lines(result, c)))
-                out.print()
+            results.append(result)
+            code = _worse(code, _exit_for(result))
+            for c in result.results:
+                if c.finding is not None and (traces or not c.met):
+                    out.print(highlight_trace(trace_lines(result, c)))
+                    out.print()
     if results:
         out.print(_table(results), width=max(out.width, 132))
         for r in results:
@@ -209,6 +246,27 @@ def _run(
         elif fmt is Format.SARIF:
             _write(render_sarif(results, errors, version=__version__), target)
     return code
+
+
+@contextlib.contextmanager
+def _interrupts(interrupt: Interrupt) -> Iterator[None]:
+    """While checking: Ctrl-C sets `interrupt`, which every phase's budget watches, so the run stops
+    at its next check with the partial results (unknown: interrupted), printed and written.  A second
+    Ctrl-C raises KeyboardInterrupt at once.  Outside the main thread (no signals), nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handle(signum: int, frame: object) -> None:
+        if interrupt.is_set:
+            raise KeyboardInterrupt
+        interrupt.set()
+
+    previous = signal.signal(signal.SIGINT, handle)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _write_itf(results: list[SpecResult], folder: Path, every: bool, err: Console) -> None:

@@ -63,6 +63,7 @@ class Code(enum.Enum):
     BAD_SET = ("GCV401", "a --set option that does not name a constant or gives a bad value")
     IO = ("GCV402", "a file that cannot be read")
     TOO_LARGE = ("GCV403", "a model too large to build")
+    STOPPED = ("GCV410", "a time or memory limit, or Ctrl-C, stopped the run while the spec was loaded")
     # GCV9xx: internal
     INTERNAL = ("GCV900", "a bug in gcverify")
 
@@ -77,6 +78,8 @@ class Code(enum.Enum):
     @property
     def family(self) -> ExitCode:
         n = int(self.id[3:])
+        if self is Code.STOPPED:
+            return ExitCode.UNKNOWN  # not checked to the end: not an error in the spec
         if n < 200:
             return ExitCode.SYNTAX_ERROR
         if n < 900:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from gcverify.budget import Budget, Interrupt, Limits, Stopped
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError
 from gcverify.dsl.loader import load
 from gcverify.explore.search import ExploreConfig, Progress, Search, explore
@@ -83,37 +84,57 @@ def parse_overrides(texts: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def load_spec(path: Path, overrides: Mapping[str, str] | None = None, display: str | None = None) -> n.Spec:
-    """Parse, resolve and lower a spec file.  Raises GcverifyError with diagnostics."""
+def load_spec(
+    path: Path, overrides: Mapping[str, str] | None = None, display: str | None = None, budget: Budget | None = None
+) -> n.Spec:
+    """Parse, resolve and lower a spec file.  Raises GcverifyError with diagnostics, and `Stopped`
+    when `budget` (time, memory, Ctrl-C) runs out."""
     program = load(path, display)
-    return lower(resolve(program.modules, program.files, overrides or {}, program.imports))
+    if budget is not None:
+        budget.check("loading the spec")
+    resolved = resolve(program.modules, program.files, overrides or {}, program.imports)
+    if budget is not None:
+        budget.check("resolving the spec")
+    return lower(resolved, budget)
 
 
 Reload = Callable[[Mapping[str, str]], n.Spec]
 
 
-def check_spec(spec: n.Spec, config: CheckConfig, reload: Reload | None = None) -> SpecResult:
+def budget_for(config: CheckConfig, interrupt: Interrupt | None = None) -> Budget:
+    """A budget with `config`'s time and memory limits, starting now."""
+    return Budget(Limits(max_seconds=config.max_seconds, max_memory_mb=config.max_memory_mb), interrupt)
+
+
+def check_spec(
+    spec: n.Spec, config: CheckConfig, reload: Reload | None = None, budget: Budget | None = None
+) -> SpecResult:
     """`reload(overrides)`: the same spec file with more constants overridden; the proofs for every
-    size need it to show a counterexample at the size it has."""
+    size need it to show a counterexample at the size it has.  `budget`: the time, memory and Ctrl-C
+    budget of every phase (default: `config`'s limits, from now); once it is spent, the properties
+    not yet decided are unknown, with the reason."""
+    budget = budget or budget_for(config)
     if config.engine is EngineChoice.BMC:
-        return bmc_spec(spec, config)
+        return bmc_spec(spec, config, budget)
     if config.engine is EngineChoice.INDUCTION:
-        return induction_spec(spec, config, _resizer(spec, reload) if config.all_sizes else None)
+        return induction_spec(spec, config, _resizer(spec, reload) if config.all_sizes else None, budget)
     if config.engine is EngineChoice.LEMMA:
-        return lemma_result(spec, config, _resizer(spec, reload))
-    model = Model(spec)
-    search = explore(
-        model,
-        ExploreConfig(
-            max_states=config.max_states,
-            max_seconds=config.max_seconds,
-            max_memory_mb=config.max_memory_mb,
-            check_deadlock=config.check_deadlock,
-            symmetry=config.symmetry,
-            workers=config.workers,
-            progress=config.progress,
-        ),
-    )
+        return lemma_result(spec, config, _resizer(spec, reload), budget)
+    try:
+        model = Model(spec, budget)
+        search = explore(
+            model,
+            ExploreConfig(
+                max_states=config.max_states,
+                check_deadlock=config.check_deadlock,
+                symmetry=config.symmetry,
+                workers=config.workers,
+                progress=config.progress,
+            ),
+            budget,
+        )
+    except Stopped as stop:
+        return stopped_result(spec, config, stop, Engine.EXPLICIT, budget.elapsed())
     result = SpecResult(
         spec=spec,
         results=tuple(_explicit_results(model, search, config)),
@@ -124,20 +145,47 @@ def check_spec(spec: n.Spec, config: CheckConfig, reload: Reload | None = None) 
         search=_search_stats(search),
     )
     if config.engine is EngineChoice.AUTO and any(c.verdict is Verdict.UNKNOWN for c in result.results):
-        bounded = {c.property: c for c in bmc_spec(spec, config).results}
+        bounded = {c.property: c for c in bmc_spec(spec, config, budget).results}
         merged = tuple(bounded.get(c.property, c) if c.verdict is Verdict.UNKNOWN else c for c in result.results)
         result = replace(result, results=merged)
     return result
 
 
-def bmc_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
+def stopped_result(spec: n.Spec, config: CheckConfig, stop: Stopped, engine: Engine, seconds: float) -> SpecResult:
+    """The result of a run whose budget ran out before its engine decided anything: every property
+    unknown, with the reason ("time limit of 2 s reached while compiling the model")."""
+    expected = {e.property: e for e in spec.expectations}
+    evidence: Evidence = Partial(0, 0, stop.message) if engine is Engine.EXPLICIT else SolverUnknown(0, stop.message)
+    out = [
+        _result(inv.name, Verdict.UNKNOWN, evidence, expected.get(inv.name), None, engine, 0, 0, seconds, inv.span)
+        for inv in spec.invariants
+    ]
+    if engine is Engine.EXPLICIT and config.check_deadlock:
+        out.append(_result("deadlock", Verdict.UNKNOWN, evidence, None, None, engine, 0, 0, seconds, None))
+    return SpecResult(spec=spec, results=tuple(out), states=0, depth=0, seconds=seconds, complete=False)
+
+
+def _timeout_ms(config: CheckConfig, budget: Budget) -> int | None:
+    """The Z3 timeout of one query: --solver-timeout, and at most the time the budget has left."""
+    return budget.solver_timeout_ms(int(config.solver_timeout * 1000) if config.solver_timeout else None)
+
+
+def bmc_spec(spec: n.Spec, config: CheckConfig, budget: Budget | None = None) -> SpecResult:
     from gcverify.symbolic.bmc import bmc
 
-    model = Model(spec)
+    budget = budget or budget_for(config)
+    try:
+        model = Model(spec, budget)
+    except Stopped as stop:
+        return stopped_result(spec, config, stop, Engine.BMC, budget.elapsed())
     timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
     report = config.progress
     outcome = bmc(
-        spec, config.bmc_depth, timeout, None if report is None else lambda k, sec: report(Progress(0, k, 0, sec))
+        spec,
+        config.bmc_depth,
+        timeout,
+        None if report is None else lambda k, sec: report(Progress(0, k, 0, sec)),
+        budget=budget,
     )
     expected = {e.property: e for e in spec.expectations}
     out: list[CheckResult] = []
@@ -199,14 +247,33 @@ def _resizer(spec: n.Spec, reload: Reload | None) -> Callable[[int], n.Spec]:
     return lambda k: reload({const: str(k)})
 
 
-def lemma_result(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec]) -> SpecResult:
+def _unknown_why(budget: Budget, unknown: str, where: str) -> str:
+    """Why a proof ended unknown: the budget's reason when the budget is spent (its time limit is
+    every query's timeout; Ctrl-C during a query cancels it, and then ends the run too), else the
+    solver's."""
+    if "interrupted from keyboard" in unknown:
+        budget.interrupt.set()
+    stop = budget.reason()
+    return f"{stop} while {where}" if stop else unknown
+
+
+def lemma_result(
+    spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec], budget: Budget | None = None
+) -> SpecResult:
     """The write-barrier lemma (symbolic/lemma.py) as one result."""
     from gcverify.symbolic.lemma import prove_lemma
 
-    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
+    budget = budget or budget_for(config)
     proc, prop = config.lemma_proc, config.lemma_property
-    got = prove_lemma(spec, resize, proc, prop, timeout)
     name = f"{proc} keeps {prop}"
+    try:
+        budget.check("proving the lemma")
+    except Stopped as stop:
+        unknown = _result(
+            name, Verdict.UNKNOWN, SolverUnknown(1, stop.message), None, None, Engine.LEMMA, 0, 1, 0.0, None
+        )
+        return SpecResult(spec=spec, results=(unknown,), states=0, depth=1, seconds=0.0, complete=False)
+    got = prove_lemma(spec, resize, proc, prop, _timeout_ms(config, budget))
     evidence: Evidence
     finding = None
     if got.proved:
@@ -219,12 +286,15 @@ def lemma_result(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Sp
             kind=FindingKind.LEMMA, trace=got.trace, message=message, span=got.spec.actions[0].span, spec=got.spec
         )
     else:
-        verdict, evidence = Verdict.UNKNOWN, SolverUnknown(1, got.unknown or "the solver gave up")
+        why = _unknown_why(budget, got.unknown or "the solver gave up", "proving the lemma")
+        verdict, evidence = Verdict.UNKNOWN, SolverUnknown(1, why)
     result = _result(name, verdict, evidence, None, finding, Engine.LEMMA, 0, 1, got.seconds, got.spec.actions[0].span)
     return SpecResult(spec=spec, results=(result,), states=0, depth=1, seconds=got.seconds, complete=True)
 
 
-def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec] | None = None) -> SpecResult:
+def induction_spec(
+    spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec] | None = None, budget: Budget | None = None
+) -> SpecResult:
     """Each `inductive` candidate: proved k-inductive (and with it every invariant it implies), or a
     counterexample to induction.  Invariants no inductive candidate implies stay unknown.  With
     `resize`, for heaps of every size (1-induction; counterexamples shown at their own size)."""
@@ -240,20 +310,28 @@ def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.
                 )
             ]
         )
-    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
+    budget = budget or budget_for(config)
     k = config.induction_k
     expected = {e.property: e for e in spec.expectations}
     out: list[CheckResult] = []
     proved: dict[int, str] = {}
     total = 0.0
     for index, cand in enumerate(spec.inductives):
+        evidence: Evidence
+        finding = None
+        where = f"proving {cand.name}"
+        if stop := budget.reason():
+            evidence = SolverUnknown(k, f"{stop} before {where}")
+            out.append(
+                _result(cand.name, Verdict.UNKNOWN, evidence, None, None, Engine.INDUCTION, 0, k, 0.0, cand.span)
+            )
+            continue
+        timeout = _timeout_ms(config, budget)
         if resize is not None:
             got = prove_inductive_all_sizes(spec, index, resize, timeout)
         else:
             got = prove_inductive(spec, index, k, timeout)
         total += got.seconds
-        evidence: Evidence
-        finding = None
         if got.inductive:
             verdict, evidence = Verdict.HOLDS, Inductive(k, cand.name, resize is not None)
             for i in got.implied:
@@ -269,7 +347,8 @@ def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.
             else:
                 verdict, evidence = Verdict.UNKNOWN, NotInductive(k)
         else:
-            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, got.unknown or "the solver gave up")
+            why = _unknown_why(budget, got.unknown or "the solver gave up", where)
+            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, why)
         out.append(_result(cand.name, verdict, evidence, None, finding, Engine.INDUCTION, 0, k, got.seconds, cand.span))
     for i, inv in enumerate(spec.invariants):
         if i in proved:
@@ -279,7 +358,8 @@ def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.
         out.append(
             _result(inv.name, verdict, evidence, expected.get(inv.name), None, Engine.INDUCTION, 0, k, 0.0, inv.span)
         )
-    return SpecResult(spec=spec, results=tuple(out), states=0, depth=k, seconds=total, complete=True)
+    complete = not budget.reason()
+    return SpecResult(spec=spec, results=tuple(out), states=0, depth=k, seconds=total, complete=complete)
 
 
 def _result(
