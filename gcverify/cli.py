@@ -299,6 +299,22 @@ def _write(text: str, target: str) -> None:
         Path(target).write_text(text + "\n", encoding="utf-8")
 
 
+def _exit_codes() -> str:
+    """The exit codes, for the help of `check` and `prove` (click keeps a paragraph after \\b as is)."""
+    lines = [f"  {int(c):>3}  {c.meaning}" for c in sorted(ExitCode)]
+    return "\b\nExit codes (for several specs, the most severe):\n" + "\n".join(lines)
+
+
+ENGINES = (
+    "explicit: every reachable state, at the spec's sizes; bmc: Z3 looks for a violation within --depth steps; "
+    "auto: explicit, then bmc for what a limit left unknown; induction: proves each `inductive` candidate of the "
+    "spec 1-inductive with Z3 (it holds initially and every step keeps it, from any state satisfying it), and with "
+    "it each invariant it implies, at the spec's sizes (prove --induction: k and every heap size); lemma: proves "
+    "that one atomic run of the write barrier `store` keeps `strong_tricolor` from any state, for heaps of every "
+    "size (prove --lemma: another procedure or property)."
+)
+
+
 def _common(f: Callable[..., None]) -> Callable[..., None]:
     """Options shared by `check` and `prove`."""
     for option in reversed(
@@ -345,7 +361,7 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
     return f
 
 
-@main.command()
+@main.command(epilog=_exit_codes())
 @click.argument("paths", nargs=-1)
 @_common
 @click.option(
@@ -353,8 +369,7 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
     type=click.Choice([e.value for e in EngineChoice]),
     default="explicit",
     show_default=True,
-    help="explicit: every reachable state; bmc: Z3 to --depth steps; auto: explicit, then bmc for what a "
-    "limit left unknown.",
+    help=ENGINES,
 )
 @click.option("--depth", type=click.IntRange(min=0), default=20, show_default=True, help="The depth of bmc.")
 @click.option("--max-states", type=click.IntRange(min=1), help="Stop after this many states (verdict: unknown).")
@@ -406,7 +421,8 @@ def check(
     symmetry: bool,
     workers: int,
 ) -> None:
-    """Check specs: each PATH is a .gcv file or a folder of them; none means the bundled specs."""
+    """Check specs: each PATH is a .gcv file or a folder of them; none means the bundled specs.
+    Ctrl-C stops the run with the results so far (unknown, exit code 20), printed and written."""
     files = spec_files(paths)
     if not files:
         Console(stderr=True).print("error: no spec files found (a spec file starts with 'spec NAME')")
@@ -428,7 +444,7 @@ def check(
     sys.exit(int(_run(files, overrides, config, traces, documents, itf_dir)))
 
 
-@main.command()
+@main.command(epilog=_exit_codes())
 @click.argument("spec", type=click.Path(dir_okay=False))
 @_common
 @click.option(
@@ -471,7 +487,11 @@ def prove(
     proc: str,
     prop: str,
 ) -> None:
-    """Check one spec with the symbolic (Z3) engine."""
+    """Check one spec with the symbolic (Z3) engine: --bmc K looks for a violation within K steps;
+    --induction proves the spec's `inductive` candidates k-inductive (with each invariant a proved
+    candidate implies; at the spec's sizes, or with --all-sizes for heaps of every size); --lemma
+    proves that one atomic run of --proc keeps --property from any state, for heaps of every size.
+    Ctrl-C stops it with the results so far (unknown, exit code 20)."""
     if sum((bmc_depth is not None, induction, lemma)) != 1:
         raise click.UsageError("say what to prove: one of --bmc K, --induction [--k K] [--all-sizes], or --lemma")
     if all_sizes and not induction:

@@ -28,6 +28,24 @@ class ExitCode(enum.IntEnum):
     SYNTAX_ERROR = 150
     INTERNAL = 255
 
+    @property
+    def meaning(self) -> str:
+        """One line for `--help` and the docs."""
+        return _EXIT_MEANINGS[self]
+
+
+_EXIT_MEANINGS = {
+    ExitCode.OK: "every expectation met (no expect lines: every invariant holds)",
+    ExitCode.USAGE: "a command-line usage error",
+    ExitCode.DEADLOCK: "a deadlock found (with --deadlock)",
+    ExitCode.VIOLATION: "a property violated against expectation, or one expected violated holds",
+    ExitCode.UNKNOWN: "unknown: a limit or Ctrl-C stopped the run before a verdict (partial results kept)",
+    ExitCode.ASSERTION: "a model fault: a failed assert, a nil dereference, a value out of its range",
+    ExitCode.STATIC_ERROR: "a name, type or static error in a spec, or a bad --set",
+    ExitCode.SYNTAX_ERROR: "a syntax error in a spec",
+    ExitCode.INTERNAL: "an internal error in gcverify (please report it)",
+}
+
 
 class Code(enum.Enum):
     """Every diagnostic code gcverify can emit, with its one-line description."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -223,3 +224,16 @@ def test_ctrl_c_while_starting_prints_one_line() -> None:
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == ExitCode.UNKNOWN
     assert done.stderr.strip().splitlines() == ["gcverify: interrupted while starting; nothing was checked"]
+
+
+# ---------------------------------------------------------------- help
+
+
+@pytest.mark.parametrize("command", ["check", "prove"])
+def test_help_lists_every_exit_code_and_explains_the_engines(command: str) -> None:
+    done = cli(command, "--help")
+    assert done.returncode == 0
+    for code in ExitCode:
+        assert re.search(rf"^\s*{int(code)}  {re.escape(code.meaning)}$", done.stdout, re.MULTILINE), code
+    text = " ".join(done.stdout.split())
+    assert "inductive" in text and "every heap size" in text and "keeps" in text
