@@ -23,8 +23,11 @@ import pytest
 
 from gcverify.budget import Budget, Interrupt, Limits, Stopped, own_memory
 from gcverify.diagnostics import ExitCode
+from gcverify.explore.search import ExploreConfig, explore
 from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec
 from gcverify.results import Partial, SolverUnknown, Verdict
+from gcverify.semantics.model import Model
+from tests.helpers import spec_from_text
 
 SPECS = Path(__file__).resolve().parents[2] / "specs" / "barriers"
 
@@ -44,6 +47,15 @@ def test_budget_reasons() -> None:
     with pytest.raises(Stopped) as stop:
         budget.check("compiling the model")
     assert stop.value.message == "interrupted while compiling the model"
+
+
+def test_a_search_stops_at_the_memory_limit() -> None:
+    # compiled beforehand, so the first look at memory is the search's own
+    model = Model(spec_from_text("var x: 0..200 = 0\nprocess P { loop { await x < 200\n x := x + 1 } }\n"))
+    model.compile()
+    search = explore(model, ExploreConfig(symmetry=False), Budget(Limits(max_memory_mb=1)))
+    assert not search.complete
+    assert search.stop_reason == "memory limit of 1 MB reached"
 
 
 def test_solver_timeout_is_what_is_left() -> None:
