@@ -160,7 +160,22 @@ def _run(
 ) -> ExitCode:
     """Check each file, print traces, the table and the scope of every `holds`; the exit code.
     With `documents`, also write the results in each format to its target ('-': standard output,
-    and then the table goes to standard error so the document stays clean)."""
+    and then the table goes to standard error so the document stays clean).  Ctrl-C stops the
+    checking (see `_interrupts`); what was found is still printed and written."""
+    interrupt = Interrupt()
+    with _interrupts(interrupt):
+        return _run_checks(files, overrides, config, traces, documents, itf_dir, interrupt)
+
+
+def _run_checks(
+    files: list[tuple[Path, str]],
+    overrides: dict[str, str],
+    config: CheckConfig,
+    traces: bool,
+    documents: list[tuple[Format, str]],
+    itf_dir: str | None,
+    interrupt: Interrupt,
+) -> ExitCode:
     to_stdout = any(target == "-" for _, target in documents)
     out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, emoji=False)
     if not out.is_terminal:
@@ -169,57 +184,53 @@ def _run(
     code = ExitCode.OK
     results: list[SpecResult] = []
     errors: list[LoadError] = []
-    interrupt = Interrupt()
-    with _interrupts(interrupt):
-        for number, (path, display) in enumerate(files):
-            if interrupt.is_set:
-                err.print(f"interrupted: {len(files) - number} more spec file(s) not checked", markup=False)
-                break
-            view = ProgressView(err, display)
-            budget = budget_for(config, interrupt)
-            try:
-                spec = load_spec(path, overrides, display, budget)
+    for number, (path, display) in enumerate(files):
+        if interrupt.is_set:
+            err.print(f"interrupted: {len(files) - number} more spec file(s) not checked", markup=False)
+            break
+        view = ProgressView(err, display)
+        budget = budget_for(config, interrupt)
+        try:
+            spec = load_spec(path, overrides, display, budget)
 
-                def reload(
-                    extra: Mapping[str, str], path: Path = path, display: str = display, budget: Budget = budget
-                ) -> n.Spec:
-                    return load_spec(path, {**overrides, **extra}, display, budget)
+            def reload(
+                extra: Mapping[str, str], path: Path = path, display: str = display, budget: Budget = budget
+            ) -> n.Spec:
+                return load_spec(path, {**overrides, **extra}, display, budget)
 
-                result = check_spec(spec, replace(config, progress=view), reload, budget)
-            except GcverifyError as e:
-                view.close()
-                for d in e.diagnostics:
-                    err.print(highlight_diagnostic(d.render()))
-                errors.extend(
-                    LoadError(file=display, code=d.code, message=d.message, span=d.span) for d in e.diagnostics
-                )
-                code = _worse(code, e.exit_code)
-                continue
-            except (Stopped, KeyboardInterrupt) as e:
-                # Stopped: the budget ran out before the spec was loaded; KeyboardInterrupt: a second
-                # Ctrl-C, which does not wait for the run to stop at its next check
-                view.close()
-                if isinstance(e, KeyboardInterrupt):
-                    interrupt.set()
-                message = e.message if isinstance(e, Stopped) else "interrupted"
-                err.print(f"{display}: unknown: {message}", markup=False)
-                errors.append(LoadError(file=display, code=Code.STOPPED, message=message))
-                code = _worse(code, ExitCode.UNKNOWN)
-                continue
-            except (InternalError, Exception) as e:
-                view.close()
-                err.print(f"internal error while checking {display}: {e}", markup=False)
-                err.print(traceback.format_exc(), markup=False)
-                err.print(f"This is a bug in gcverify {__version__}; please report it with the spec that caused it.")
-                code = _worse(code, ExitCode.INTERNAL)
-                continue
+            result = check_spec(spec, replace(config, progress=view), reload, budget)
+        except GcverifyError as e:
             view.close()
-            results.append(result)
-            code = _worse(code, _exit_for(result))
-            for c in result.results:
-                if c.finding is not None and (traces or not c.met):
-                    out.print(highlight_trace(trace_lines(result, c)))
-                    out.print()
+            for d in e.diagnostics:
+                err.print(highlight_diagnostic(d.render()))
+            errors.extend(LoadError(file=display, code=d.code, message=d.message, span=d.span) for d in e.diagnostics)
+            code = _worse(code, e.exit_code)
+            continue
+        except (Stopped, KeyboardInterrupt) as e:
+            # Stopped: the budget ran out before the spec was loaded; KeyboardInterrupt: a second
+            # Ctrl-C, which does not wait for the run to stop at its next check
+            view.close()
+            if isinstance(e, KeyboardInterrupt):
+                interrupt.set()
+            message = e.message if isinstance(e, Stopped) else "interrupted"
+            err.print(f"{display}: unknown: {message}", markup=False)
+            errors.append(LoadError(file=display, code=Code.STOPPED, message=message))
+            code = _worse(code, ExitCode.UNKNOWN)
+            continue
+        except (InternalError, Exception) as e:
+            view.close()
+            err.print(f"internal error while checking {display}: {e}", markup=False)
+            err.print(traceback.format_exc(), markup=False)
+            err.print(f"This is a bug in gcverify {__version__}; please report it with the spec that caused it.")
+            code = _worse(code, ExitCode.INTERNAL)
+            continue
+        view.close()
+        results.append(result)
+        code = _worse(code, _exit_for(result))
+        for c in result.results:
+            if c.finding is not None and (traces or not c.met):
+                out.print(highlight_trace(trace_lines(result, c)))
+                out.print()
     if results:
         out.print(_table(results), width=max(out.width, 132))
         for r in results:

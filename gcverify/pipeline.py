@@ -327,10 +327,17 @@ def induction_spec(
             )
             continue
         timeout = _timeout_ms(config, budget)
-        if resize is not None:
-            got = prove_inductive_all_sizes(spec, index, resize, timeout)
-        else:
-            got = prove_inductive(spec, index, k, timeout)
+        try:
+            if resize is not None:
+                got = prove_inductive_all_sizes(spec, index, resize, timeout)
+            else:
+                got = prove_inductive(spec, index, k, timeout, budget)
+        except Stopped as spent:
+            evidence = SolverUnknown(k, spent.message)
+            out.append(
+                _result(cand.name, Verdict.UNKNOWN, evidence, None, None, Engine.INDUCTION, 0, k, 0.0, cand.span)
+            )
+            continue
         total += got.seconds
         if got.inductive:
             verdict, evidence = Verdict.HOLDS, Inductive(k, cand.name, resize is not None)
