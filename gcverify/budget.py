@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 MEMORY_INTERVAL = 0.1  # seconds between two looks at the process's resident memory
+REPORT_INTERVAL = 0.25  # seconds between two reports of the phase a run is in
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,15 +72,23 @@ def own_memory() -> int:
 class Budget:
     """The limits of one run, its monotonic start and its interrupt flag.  `reason()` is cheap (a
     clock read; memory is looked at every MEMORY_INTERVAL seconds), so phases may ask it in their
-    inner loops.  A limit once reached stays reached."""
+    inner loops.  A limit once reached stays reached.  `report(phase, seconds)`, if given, hears
+    from `check` every REPORT_INTERVAL seconds what the run is doing (a progress line for long
+    builds)."""
 
-    __slots__ = ("_next_memory", "_over_memory", "interrupt", "limits", "start")
+    __slots__ = ("_next_memory", "_next_report", "_over_memory", "interrupt", "limits", "report", "start")
 
-    def __init__(self, limits: Limits | None = None, interrupt: Interrupt | None = None) -> None:
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        interrupt: Interrupt | None = None,
+        report: Callable[[str, float], None] | None = None,
+    ) -> None:
         self.limits = limits or Limits()
         self.interrupt = interrupt or Interrupt()
+        self.report = report
         self.start = time.monotonic()
-        self._next_memory = self.start
+        self._next_memory = self._next_report = self.start
         self._over_memory = False
 
     def elapsed(self) -> float:
@@ -120,3 +129,8 @@ class Budget:
         reason = self.reason()
         if reason:
             raise Stopped(reason, phase)
+        if self.report is not None:
+            now = time.monotonic()
+            if now >= self._next_report:
+                self._next_report = now + REPORT_INTERVAL
+                self.report(phase, now - self.start)

@@ -189,7 +189,7 @@ def _run_checks(
             err.print(f"interrupted: {len(files) - number} more spec file(s) not checked", markup=False)
             break
         view = ProgressView(err, display)
-        budget = budget_for(config, interrupt)
+        budget = budget_for(config, interrupt, view.phase)
         try:
             spec = load_spec(path, overrides, display, budget)
 

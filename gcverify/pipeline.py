@@ -101,9 +101,11 @@ def load_spec(
 Reload = Callable[[Mapping[str, str]], n.Spec]
 
 
-def budget_for(config: CheckConfig, interrupt: Interrupt | None = None) -> Budget:
-    """A budget with `config`'s time and memory limits, starting now."""
-    return Budget(Limits(max_seconds=config.max_seconds, max_memory_mb=config.max_memory_mb), interrupt)
+def budget_for(
+    config: CheckConfig, interrupt: Interrupt | None = None, report: Callable[[str, float], None] | None = None
+) -> Budget:
+    """A budget with `config`'s time and memory limits, starting now (`report`: see `Budget`)."""
+    return Budget(Limits(max_seconds=config.max_seconds, max_memory_mb=config.max_memory_mb), interrupt, report)
 
 
 def check_spec(

@@ -61,6 +61,14 @@ def test_a_search_stops_at_the_memory_limit() -> None:
     assert search.stop_reason == "memory limit of 1 MB reached"
 
 
+def test_budget_reports_its_phases() -> None:
+    heard: list[str] = []
+    budget = Budget(report=lambda phase, seconds: heard.append(phase))
+    budget.check("lowering the spec")
+    budget.check("lowering the spec")  # within REPORT_INTERVAL of the first: not reported again
+    assert heard == ["lowering the spec"]
+
+
 def test_solver_timeout_is_what_is_left() -> None:
     assert Budget().solver_timeout_ms(None) is None
     assert Budget().solver_timeout_ms(5000) == 5000
@@ -229,6 +237,14 @@ def test_ctrl_c_stops_a_search_with_partial_results(tmp_path: Path, workers: str
     code, stdout, stderr = interrupted(args, b"states/s")
     assert_interrupted(code, stdout, stderr, report, "partial")
     assert "explored" in stdout
+
+
+def test_ctrl_c_stops_compiling(tmp_path: Path) -> None:
+    report = tmp_path / "out.json"
+    args = ["check", str(SPECS / "none.gcv"), "--set", "OBJECTS=200", "--json", str(report)]
+    code, stdout, stderr = interrupted(args, b"compiling the model")
+    assert_interrupted(code, stdout, stderr, report, "partial")
+    assert "interrupted while compiling the model" in stdout
 
 
 def test_ctrl_c_stops_bmc_with_partial_results(tmp_path: Path) -> None:
