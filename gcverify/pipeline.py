@@ -146,7 +146,9 @@ def check_spec(
         complete=search.complete,
         search=_search_stats(search),
     )
-    if config.engine is EngineChoice.AUTO and any(c.verdict is Verdict.UNKNOWN for c in result.results):
+    # auto: BMC for what the search left unknown, unless the budget it shares is spent
+    unknown = any(c.verdict is Verdict.UNKNOWN for c in result.results)
+    if config.engine is EngineChoice.AUTO and unknown and not budget.reason():
         bounded = {c.property: c for c in bmc_spec(spec, config, budget).results}
         merged = tuple(bounded.get(c.property, c) if c.verdict is Verdict.UNKNOWN else c for c in result.results)
         result = replace(result, results=merged)

@@ -20,8 +20,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from gcverify import cli_trace
 from gcverify.budget import Budget, Interrupt, Limits, Stopped, own_memory
+from gcverify.cli import main
 from gcverify.diagnostics import ExitCode
 from gcverify.dsl.loader import load
 from gcverify.explore.search import ExploreConfig, explore
@@ -117,6 +120,26 @@ def test_max_memory_stops_lowering() -> None:
     with pytest.raises(Stopped) as stop:
         lowering(Budget(Limits(max_memory_mb=limit)))
     assert stop.value.message == f"memory limit of {limit:,} MB reached while lowering the spec"
+
+
+def test_auto_does_not_start_bmc_once_the_time_is_spent() -> None:
+    spec = load_spec(SPECS / "dijkstra.gcv", {"OBJECTS": "5"})
+    result = check_spec(spec, CheckConfig(engine=EngineChoice.AUTO, max_seconds=1))
+    for c in result.results:
+        assert c.verdict is Verdict.UNKNOWN
+        assert isinstance(c.evidence, Partial)  # the search's own reason, not a BMC that never ran
+        assert c.evidence.reason.startswith("time limit of 1 s reached")
+
+
+def test_ctrl_c_in_any_command_is_one_line_and_exit_20(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def interrupt(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_trace, "check_spec", interrupt)
+    args = ["trace", str(SPECS / "none.gcv"), "no_live_freed", "--dot", str(tmp_path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == ExitCode.UNKNOWN
+    assert result.output.strip() == "gcverify: interrupted"
 
 
 def test_max_seconds_stops_bmc() -> None:
