@@ -318,11 +318,11 @@ def _exit_codes() -> str:
 
 ENGINES = (
     "explicit: every reachable state, at the spec's sizes; bmc: Z3 looks for a violation within --depth steps; "
-    "auto: explicit, then bmc for what a limit left unknown; induction: proves each `inductive` candidate of the "
-    "spec 1-inductive with Z3 (it holds initially and every step keeps it, from any state satisfying it), and with "
-    "it each invariant it implies, at the spec's sizes (prove --induction: k and every heap size); lemma: proves "
-    "that one atomic run of the write barrier `store` keeps `strong_tricolor` from any state, for heaps of every "
-    "size (prove --lemma: another procedure or property)."
+    "auto: explicit, then bmc for what a limit left unknown (each within --max-seconds); induction: proves each "
+    "`inductive` candidate of the spec 1-inductive with Z3 (it holds initially and every step keeps it, from any "
+    "state satisfying it), and with it each invariant it implies, at the spec's sizes (prove --induction: k and "
+    "every heap size); lemma: proves that one atomic run of the write barrier `store` keeps `strong_tricolor` from "
+    "any state, for heaps of every size (prove --lemma: another procedure or property)."
 )
 
 
@@ -387,13 +387,15 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
 @click.option(
     "--max-seconds",
     type=click.FloatRange(min=0.0, min_open=True),
-    help="Stop after this many seconds (verdict: unknown).",
+    help="Stop each spec's run after this many seconds, whatever it is doing (loading, compiling the model, "
+    "searching, BMC) (verdict: unknown).",
 )
 @click.option(
     "--max-memory",
     type=click.IntRange(min=1),
     metavar="MB",
-    help="Stop when the search's processes hold more than MB megabytes (MiB) of memory (verdict: unknown).",
+    help="Stop when gcverify's processes (its workers included) hold more than MB megabytes (MiB) of memory, "
+    "whatever the run is doing (verdict: unknown).",
 )
 @click.option("--deadlock", is_flag=True, help="Also report states where no process can move.")
 @click.option(

@@ -146,10 +146,12 @@ def check_spec(
         complete=search.complete,
         search=_search_stats(search),
     )
-    # auto: BMC for what the search left unknown, unless the budget it shares is spent
+    # auto: BMC for what the search left unknown, within limits of its own (the search may have
+    # spent --max-seconds), unless the run was interrupted
     unknown = any(c.verdict is Verdict.UNKNOWN for c in result.results)
-    if config.engine is EngineChoice.AUTO and unknown and not budget.reason():
-        bounded = {c.property: c for c in bmc_spec(spec, config, budget).results}
+    if config.engine is EngineChoice.AUTO and unknown and not budget.interrupt.is_set:
+        again = Budget(budget.limits, budget.interrupt, budget.report)
+        bounded = {c.property: c for c in bmc_spec(spec, config, again).results}
         merged = tuple(bounded.get(c.property, c) if c.verdict is Verdict.UNKNOWN else c for c in result.results)
         result = replace(result, results=merged)
     return result
@@ -272,12 +274,12 @@ def lemma_result(
     name = f"{proc} keeps {prop}"
     try:
         budget.check("proving the lemma")
+        got = prove_lemma(spec, resize, proc, prop, _timeout_ms(config, budget))  # resize: loads within budget
     except Stopped as stop:
         unknown = _result(
             name, Verdict.UNKNOWN, SolverUnknown(1, stop.message), None, None, Engine.LEMMA, 0, 1, 0.0, None
         )
         return SpecResult(spec=spec, results=(unknown,), states=0, depth=1, seconds=0.0, complete=False)
-    got = prove_lemma(spec, resize, proc, prop, _timeout_ms(config, budget))
     evidence: Evidence
     finding = None
     if got.proved:

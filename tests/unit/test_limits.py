@@ -31,7 +31,7 @@ from gcverify.explore.search import ExploreConfig, explore
 from gcverify.ir.lower import lower
 from gcverify.ir.resolve import resolve
 from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec
-from gcverify.results import Partial, SolverUnknown, Verdict
+from gcverify.results import Engine, Partial, SolverUnknown, Verdict
 from gcverify.semantics.model import Model
 from tests.helpers import spec_from_text
 
@@ -122,13 +122,15 @@ def test_max_memory_stops_lowering() -> None:
     assert stop.value.message == f"memory limit of {limit:,} MB reached while lowering the spec"
 
 
-def test_auto_does_not_start_bmc_once_the_time_is_spent() -> None:
+def test_auto_gives_bmc_a_time_limit_of_its_own() -> None:
+    # the search spends its second; BMC then gets one of its own (README: auto --max-seconds 60)
     spec = load_spec(SPECS / "dijkstra.gcv", {"OBJECTS": "5"})
-    result = check_spec(spec, CheckConfig(engine=EngineChoice.AUTO, max_seconds=1))
+    result = check_spec(spec, CheckConfig(engine=EngineChoice.AUTO, max_seconds=1, bmc_depth=60))
     for c in result.results:
         assert c.verdict is Verdict.UNKNOWN
-        assert isinstance(c.evidence, Partial)  # the search's own reason, not a BMC that never ran
-        assert c.evidence.reason.startswith("time limit of 1 s reached")
+        assert c.engine is Engine.BMC
+        assert isinstance(c.evidence, SolverUnknown)
+        assert c.evidence.reason.startswith("time limit of 1 s reached while "), c.evidence.reason
 
 
 def test_ctrl_c_in_any_command_is_one_line_and_exit_20(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
