@@ -79,7 +79,7 @@ class _Builder:
         self.spec = spec
         self.budget = budget
         self.layout = layout
-        self.ops = SourceOps()
+        self.ops = SourceOps(budget=budget)
         self.interp: Interpreter[Node] = Interpreter(spec, self.ops, layout)
         self.leaves: list[Node] = []
         for v, vl in zip(spec.vars, layout.vars, strict=True):
