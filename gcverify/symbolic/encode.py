@@ -167,6 +167,7 @@ class Encoding:
         else:
             self.ops = Z3Ops(self.width)
             self.layout = Layout(spec)
+        self.ops.budget = budget
         self.interp: Interpreter[z3.ExprRef] = Interpreter(spec, self.ops, self.layout)
         self.slots: list[Slot] = []
         for v, vl in zip(spec.vars, self.layout.vars, strict=True):

@@ -90,19 +90,29 @@ def test_max_seconds_stops_compiling() -> None:
     assert stop.value.message == "time limit of 1 s reached while compiling the model"
 
 
+# one invariant of 10^8 terms: a single run of the interpreter, staged or on Z3 terms
+HUGE_INVARIANT = """
+range R = 0 .. 9999
+var m: R -> bool = false
+var x: 0 .. 1 = 0
+process P { x := 1 }
+invariant ok: forall r in R: forall q in R: m[r] or not m[q]
+"""
+
+
 def test_max_seconds_stops_one_long_staging_run() -> None:
-    # one invariant of 10^8 terms: a single run of the staged interpreter, checked from within
-    text = """
-    range R = 0 .. 9999
-    var m: R -> bool = false
-    var x: 0 .. 1 = 0
-    process P { x := 1 }
-    invariant ok: forall r in R: forall q in R: m[r] or not m[q]
-    """
-    model = Model(spec_from_text(text))
+    model = Model(spec_from_text(HUGE_INVARIANT))
     with pytest.raises(Stopped) as stop:
         model.compile(Budget(Limits(max_seconds=1)))
     assert stop.value.message == "time limit of 1 s reached while compiling the model"
+
+
+def test_max_seconds_stops_one_long_encoding() -> None:
+    result = check_spec(spec_from_text(HUGE_INVARIANT), CheckConfig(engine=EngineChoice.BMC, max_seconds=1))
+    [c] = result.results
+    assert c.verdict is Verdict.UNKNOWN
+    assert isinstance(c.evidence, SolverUnknown)
+    assert re.fullmatch(r"time limit of 1 s reached while encoding .*", c.evidence.reason), c.evidence.reason
 
 
 def test_a_limit_before_the_search_gives_unknown_results() -> None:
