@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import assert_never
 
+from gcverify.budget import Budget, Interrupt, Limits, Stopped
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError, InternalError
 from gcverify.dsl.loader import load
 from gcverify.explore.search import ExploreConfig, Progress, Search, explore
@@ -84,38 +85,60 @@ def parse_overrides(texts: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def load_spec(path: Path, overrides: Mapping[str, str] | None = None, display: str | None = None) -> n.Spec:
-    """Parse, resolve and lower a spec file.  Raises GcverifyError with diagnostics."""
+def load_spec(
+    path: Path, overrides: Mapping[str, str] | None = None, display: str | None = None, budget: Budget | None = None
+) -> n.Spec:
+    """Parse, resolve and lower a spec file.  Raises GcverifyError with diagnostics, and `Stopped`
+    when `budget` (time, memory, Ctrl-C) runs out."""
     program = load(path, display)
-    return lower(resolve(program.modules, program.files, overrides or {}, program.imports))
+    if budget is not None:
+        budget.check("loading the spec")
+    resolved = resolve(program.modules, program.files, overrides or {}, program.imports)
+    if budget is not None:
+        budget.check("resolving the spec")
+    return lower(resolved, budget)
 
 
 Reload = Callable[[Mapping[str, str]], n.Spec]
 
 
-def check_spec(spec: n.Spec, config: CheckConfig, reload: Reload | None = None) -> SpecResult:
+def budget_for(
+    config: CheckConfig, interrupt: Interrupt | None = None, report: Callable[[str, float], None] | None = None
+) -> Budget:
+    """A budget with `config`'s time and memory limits, starting now (`report`: see `Budget`)."""
+    return Budget(Limits(max_seconds=config.max_seconds, max_memory_mb=config.max_memory_mb), interrupt, report)
+
+
+def check_spec(
+    spec: n.Spec, config: CheckConfig, reload: Reload | None = None, budget: Budget | None = None
+) -> SpecResult:
     """`reload(overrides)`: the same spec file with more constants overridden; the proofs for every
-    size need it to show a counterexample at the size it has."""
+    size need it to show a counterexample at the size it has.  `budget`: the time, memory and Ctrl-C
+    budget of every phase (default: `config`'s limits, from now); once it is spent, the properties
+    not yet decided are unknown, with the reason."""
+    budget = budget or budget_for(config)
     if config.engine is EngineChoice.BMC:
-        return bmc_spec(spec, config)
+        return bmc_spec(spec, config, budget)
     if config.engine is EngineChoice.INDUCTION:
-        return induction_spec(spec, config, _resizer(spec, reload) if config.all_sizes else None)
+        return induction_spec(spec, config, _resizer(spec, reload) if config.all_sizes else None, budget)
     if config.engine is EngineChoice.LEMMA:
-        return lemma_result(spec, config, _resizer(spec, reload))
-    model = Model(spec)
-    search = explore(
-        model,
-        ExploreConfig(
-            max_states=config.max_states,
-            max_seconds=config.max_seconds,
-            max_memory_mb=config.max_memory_mb,
-            check_deadlock=_deadlock_checked(spec, config),
-            properties=selected(spec, config),
-            symmetry=config.symmetry,
-            workers=config.workers,
-            progress=config.progress,
-        ),
-    )
+        return lemma_result(spec, config, _resizer(spec, reload), budget)
+    try:
+        model = Model(spec, budget)
+        search = explore(
+            model,
+            ExploreConfig(
+                max_states=config.max_states,
+                check_deadlock=_deadlock_checked(spec, config),
+                properties=selected(spec, config),
+                symmetry=config.symmetry,
+                workers=config.workers,
+                progress=config.progress,
+            ),
+            budget,
+        )
+    except Stopped as stop:
+        return stopped_result(spec, config, stop, Engine.EXPLICIT, budget.elapsed())
     result = SpecResult(
         spec=spec,
         results=tuple(_explicit_results(model, search, config)),
@@ -125,17 +148,42 @@ def check_spec(spec: n.Spec, config: CheckConfig, reload: Reload | None = None) 
         complete=search.complete,
         search=_search_stats(search),
     )
-    if config.engine is EngineChoice.AUTO and any(c.verdict is Verdict.UNKNOWN for c in result.results):
-        bounded = {c.property: c for c in bmc_spec(spec, config).results}
+    # auto: BMC for what the search left unknown, within limits of its own (the search may have
+    # spent --max-seconds), unless the run was interrupted
+    unknown = any(c.verdict is Verdict.UNKNOWN for c in result.results)
+    if config.engine is EngineChoice.AUTO and unknown and not budget.interrupt.is_set:
+        again = Budget(budget.limits, budget.interrupt, budget.report)
+        bounded = {c.property: c for c in bmc_spec(spec, config, again).results}
         merged = tuple(bounded.get(c.property, c) if c.verdict is Verdict.UNKNOWN else c for c in result.results)
         result = replace(result, results=merged)
     return result
 
 
-def bmc_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
+def stopped_result(spec: n.Spec, config: CheckConfig, stop: Stopped, engine: Engine, seconds: float) -> SpecResult:
+    """The result of a run whose budget ran out before its engine decided anything: every property
+    unknown, with the reason ("time limit of 2 s reached while compiling the model")."""
+    evidence: Evidence = Partial(0, 0, stop.message) if engine is Engine.EXPLICIT else SolverUnknown(0, stop.message)
+    out = [
+        _result(spec, prop, Verdict.UNKNOWN, evidence, None, engine, 0, 0, seconds)
+        for prop in selected(spec, config)
+        if engine is Engine.EXPLICIT or prop.kind is not n.PropertyKind.DEADLOCK
+    ]
+    return SpecResult(spec=spec, results=tuple(out), states=0, depth=0, seconds=seconds, complete=False)
+
+
+def _timeout_ms(config: CheckConfig, budget: Budget) -> int | None:
+    """The Z3 timeout of one query: --solver-timeout, and at most the time the budget has left."""
+    return budget.solver_timeout_ms(int(config.solver_timeout * 1000) if config.solver_timeout else None)
+
+
+def bmc_spec(spec: n.Spec, config: CheckConfig, budget: Budget | None = None) -> SpecResult:
     from gcverify.symbolic.bmc import bmc
 
-    model = Model(spec)
+    budget = budget or budget_for(config)
+    try:
+        model = Model(spec, budget)
+    except Stopped as stop:
+        return stopped_result(spec, config, stop, Engine.BMC, budget.elapsed())
     timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
     report = config.progress
     props = selected(spec, config)
@@ -144,6 +192,7 @@ def bmc_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
         config.bmc_depth,
         timeout,
         None if report is None else lambda k, sec: report(Progress(0, k, 0, sec)),
+        budget=budget,
         properties=props,
     )
     out: list[CheckResult] = []
@@ -187,14 +236,32 @@ def _resizer(spec: n.Spec, reload: Reload | None) -> Callable[[int], n.Spec]:
     return lambda k: reload({const: str(k)})
 
 
-def lemma_result(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec]) -> SpecResult:
+def _unknown_why(budget: Budget, unknown: str, where: str) -> str:
+    """Why a proof ended unknown: the budget's reason when the budget is spent (its time limit is
+    every query's timeout; Ctrl-C during a query cancels it, and then ends the run too), else the
+    solver's."""
+    if "interrupted from keyboard" in unknown:
+        budget.interrupt.set()
+    stop = budget.reason()
+    return f"{stop} while {where}" if stop else unknown
+
+
+def lemma_result(
+    spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec], budget: Budget | None = None
+) -> SpecResult:
     """The write-barrier lemma (symbolic/lemma.py) as one result."""
     from gcverify.symbolic.lemma import prove_lemma
 
-    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
+    budget = budget or budget_for(config)
     proc, prop = config.lemma_proc, config.lemma_property
-    got = prove_lemma(spec, resize, proc, prop, timeout)
-    prop_ = n.Property(n.PropertyKind.LEMMA, f"{proc} keeps {prop}", span=got.spec.actions[0].span)
+    prop_ = n.Property(n.PropertyKind.LEMMA, f"{proc} keeps {prop}")
+    try:
+        budget.check("proving the lemma")
+        got = prove_lemma(spec, resize, proc, prop, _timeout_ms(config, budget))  # resize: loads within budget
+    except Stopped as stop:
+        unknown = _result(spec, prop_, Verdict.UNKNOWN, SolverUnknown(1, stop.message), None, Engine.LEMMA, 0, 1, 0.0)
+        return SpecResult(spec=spec, results=(unknown,), states=0, depth=1, seconds=0.0, complete=False)
+    prop_ = replace(prop_, span=got.spec.actions[0].span)
     evidence: Evidence
     finding = None
     if got.proved:
@@ -207,12 +274,15 @@ def lemma_result(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Sp
             kind=FindingKind.LEMMA, trace=got.trace, message=message, span=got.spec.actions[0].span, spec=got.spec
         )
     else:
-        verdict, evidence = Verdict.UNKNOWN, SolverUnknown(1, got.unknown or "the solver gave up")
+        why = _unknown_why(budget, got.unknown or "the solver gave up", "proving the lemma")
+        verdict, evidence = Verdict.UNKNOWN, SolverUnknown(1, why)
     result = _result(spec, prop_, verdict, evidence, finding, Engine.LEMMA, 0, 1, got.seconds)
     return SpecResult(spec=spec, results=(result,), states=0, depth=1, seconds=got.seconds, complete=True)
 
 
-def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec] | None = None) -> SpecResult:
+def induction_spec(
+    spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec] | None = None, budget: Budget | None = None
+) -> SpecResult:
     """Each `inductive` candidate: proved k-inductive (and with it every invariant it implies), or a
     counterexample to induction.  Invariants no inductive candidate implies stay unknown.  With
     `resize`, for heaps of every size (1-induction; counterexamples shown at their own size)."""
@@ -228,19 +298,31 @@ def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.
                 )
             ]
         )
-    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
+    budget = budget or budget_for(config)
     k = config.induction_k
     out: list[CheckResult] = []
     proved: dict[int, str] = {}
     total = 0.0
     for index, cand in enumerate(spec.inductives):
-        if resize is not None:
-            got = prove_inductive_all_sizes(spec, index, resize, timeout)
-        else:
-            got = prove_inductive(spec, index, k, timeout)
-        total += got.seconds
         evidence: Evidence
         finding = None
+        where = f"proving {cand.name}"
+        prop = n.Property(n.PropertyKind.INDUCTIVE, cand.name, index, cand.span)
+        if stop := budget.reason():
+            evidence = SolverUnknown(k, f"{stop} before {where}")
+            out.append(_result(spec, prop, Verdict.UNKNOWN, evidence, None, Engine.INDUCTION, 0, k, 0.0))
+            continue
+        timeout = _timeout_ms(config, budget)
+        try:
+            if resize is not None:
+                got = prove_inductive_all_sizes(spec, index, resize, timeout)
+            else:
+                got = prove_inductive(spec, index, k, timeout, budget)
+        except Stopped as spent:
+            evidence = SolverUnknown(k, spent.message)
+            out.append(_result(spec, prop, Verdict.UNKNOWN, evidence, None, Engine.INDUCTION, 0, k, 0.0))
+            continue
+        total += got.seconds
         if got.inductive:
             verdict, evidence = Verdict.HOLDS, Inductive(k, cand.name, resize is not None)
             for i in got.implied:
@@ -256,8 +338,8 @@ def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.
             else:
                 verdict, evidence = Verdict.UNKNOWN, NotInductive(k)
         else:
-            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, got.unknown or "the solver gave up")
-        prop = n.Property(n.PropertyKind.INDUCTIVE, cand.name, index, cand.span)
+            why = _unknown_why(budget, got.unknown or "the solver gave up", where)
+            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, why)
         out.append(_result(spec, prop, verdict, evidence, finding, Engine.INDUCTION, 0, k, got.seconds))
     for i in range(len(spec.invariants)):
         if i in proved:
@@ -265,7 +347,8 @@ def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.
         else:
             verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, "no proved inductive candidate implies it")
         out.append(_result(spec, spec.invariant_property(i), verdict, evidence, None, Engine.INDUCTION, 0, k, 0.0))
-    return SpecResult(spec=spec, results=tuple(out), states=0, depth=k, seconds=total, complete=True)
+    complete = not budget.reason()
+    return SpecResult(spec=spec, results=tuple(out), states=0, depth=k, seconds=total, complete=complete)
 
 
 def _result(

@@ -21,9 +21,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from gcverify.budget import Budget, resident_bytes
 from gcverify.diagnostics import InternalError
 from gcverify.explore.parallel import ParallelPartitions
-from gcverify.explore.partition import Canon, Codec, Commit, Expansion, Partition, Tick, resident_bytes
+from gcverify.explore.partition import Canon, Codec, Commit, Expansion, Partition, Tick
 from gcverify.explore.symmetry import Symmetry
 from gcverify.explore.trace import Layers, layers, walk
 from gcverify.explore.visited import collision_probability, fingerprint
@@ -43,8 +44,6 @@ class Progress:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExploreConfig:
     max_states: int | None = None
-    max_seconds: float | None = None
-    max_memory_mb: int | None = None  # resident memory of the search's processes, in MiB
     check_deadlock: bool = False
     # the properties the search must decide before it may stop (None: every invariant and fault site)
     properties: tuple[n.Property, ...] | None = None
@@ -177,24 +176,29 @@ def worker_count(workers: int) -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def explore(model: Model, config: ExploreConfig) -> Search:
-    symmetry = Symmetry(model.spec, model.layout) if config.symmetry else None
+def explore(model: Model, config: ExploreConfig, budget: Budget | None = None) -> Search:
+    """Search every reachable state of `model` within `budget` (time, memory, Ctrl-C; default: no
+    limit).  The preparation (symmetry tables, compiling the model, starting workers) raises
+    `Stopped` when the budget runs out; the search itself then stops with a `stop_reason`."""
+    budget = budget or Budget()
+    symmetry = Symmetry(model.spec, model.layout, budget=budget) if config.symmetry else None
     canon = symmetry.canon if symmetry is not None and symmetry.sorts else None
     codec = Codec.for_spec(model.spec, model.layout.size)
     workers = worker_count(config.workers)
-    # Compile the model's actions (and the canonicaliser) before the clock starts and before any
-    # worker is forked, so that workers inherit them.
+    # Compile the model's actions (and the canonicaliser) before the search's clock starts and
+    # before any worker is forked, so that workers inherit them.
     init = model.initial()
+    model.compile(budget)
     model.expand(init)
     if canon is not None:
         canon(init)
     parts: Partitions
     if workers > 1 and ParallelPartitions.available():
-        parts = ParallelPartitions(model, canon, codec, workers)
+        parts = ParallelPartitions(model, canon, codec, workers, budget)
     else:
         parts = LocalPartitions(model, canon, codec)
     try:
-        return _Run(model, config, canon, parts).run()
+        return _Run(model, config, canon, parts, budget).run()
     finally:
         parts.close()
 
@@ -214,10 +218,12 @@ def allowances(fresh: Sequence[int], remaining: int | None) -> list[int]:
 class _Run:
     """One search: the level loop and its bookkeeping."""
 
-    def __init__(self, model: Model, config: ExploreConfig, canon: Canon | None, parts: Partitions) -> None:
-        self.model, self.config, self.canon, self.parts = model, config, canon, parts
+    def __init__(
+        self, model: Model, config: ExploreConfig, canon: Canon | None, parts: Partitions, budget: Budget
+    ) -> None:
+        self.model, self.config, self.canon, self.parts, self.budget = model, config, canon, parts, budget
         self.start = time.monotonic()
-        self.next_tick = self.start  # the first look at memory is at once, then every progress_interval
+        self.next_tick = self.start  # the first progress report is at once, then every progress_interval
         self.stop_reason = ""
         self.states = self.depth = self.frontier = 0
         self.unreduced = self.generated = 0
@@ -244,6 +250,9 @@ class _Run:
             limit = self.config.max_states
             if limit is not None and self.states >= limit:
                 self.stop_reason = f"state limit of {limit:,} reached"
+                break
+            self.stop_reason = self.budget.reason(self.parts.memory)
+            if self.stop_reason:
                 break
             self._level(pending)
             pending = [i for i in pending if i not in self.violations]
@@ -286,15 +295,13 @@ class _Run:
             self.stop_reason = self.stop_reason or f"state limit of {limit:,} reached"
 
     def _tick(self, fresh: int, queue: int) -> str:
-        """Called while a level is expanded: progress, time and memory limits; why to stop, if so."""
+        """Called while a level is expanded: progress, and the budget (time and memory limits of the
+        search's processes, Ctrl-C); why to stop, if so."""
         now = time.monotonic()
         cfg = self.config
-        if cfg.max_seconds is not None and now - self.start > cfg.max_seconds:
-            self.stop_reason = f"time limit of {cfg.max_seconds:g} s reached"
+        self.stop_reason = self.stop_reason or self.budget.reason(self.parts.memory)
         if now >= self.next_tick:
             self.next_tick = now + cfg.progress_interval
-            if cfg.max_memory_mb is not None and self.parts.memory() > cfg.max_memory_mb << 20:
-                self.stop_reason = f"memory limit of {cfg.max_memory_mb:,} MB reached"
             if cfg.progress is not None:
                 cfg.progress(Progress(self.states + fresh, self.depth + 1, queue, now - self.start))
         return self.stop_reason

@@ -32,6 +32,7 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+from gcverify.budget import Budget
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError
 from gcverify.ir import control as c
 from gcverify.ir import nodes as n
@@ -153,8 +154,9 @@ def _is_false(e: n.Expr) -> bool:
 
 
 class Lowerer:
-    def __init__(self, r: Resolved) -> None:
+    def __init__(self, r: Resolved, budget: Budget | None = None) -> None:
         self.r = r
+        self.budget = budget  # checked at each statement of an atomic step (raises `Stopped`)
         self.vars = list(r.vars)
         self.next_slot = r.next_slot
         self.actions: list[n.Action] = []
@@ -415,6 +417,8 @@ class Lowerer:
         self, st: c.SStmt, env: dict[int, n.Expr], params: list[n.ActionParam], calls: tuple[int, ...]
     ) -> list[n.Stmt]:
         e: Callable[[n.Expr], n.Expr] = lambda x: subst(x, env)  # noqa: E731
+        if self.budget is not None:
+            self.budget.check("lowering the spec")
         match st:
             case c.SAssign(target=t, value=v):
                 if t.sym is not None:
@@ -809,6 +813,7 @@ class Lowerer:
         )
 
 
-def lower(r: Resolved) -> n.Spec:
-    """Turn a resolved program into the transition system both engines check."""
-    return Lowerer(r).run()
+def lower(r: Resolved, budget: Budget | None = None) -> n.Spec:
+    """Turn a resolved program into the transition system both engines check, within `budget`
+    (time, memory, Ctrl-C: raises `Stopped` once it is spent)."""
+    return Lowerer(r, budget).run()
