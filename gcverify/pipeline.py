@@ -1,8 +1,11 @@
 """The driver: parse -> resolve -> lower -> model -> engine -> results.
 
 Owns: `load_spec` (a file to a lowered `ir.Spec`), `check_spec` (one spec through the chosen engine
-to a `SpecResult`), `CheckConfig`, and turning an engine's raw outcome into results whose
-counterexamples have been replayed.  Each stage gets the whole previous artifact and nothing else.
+to a `SpecResult`), `CheckConfig`, `parse_overrides` (the one parser of `--set NAME=VALUE`) and
+which properties a check decides (`selected`).  An engine returns its raw outcome, which
+gcverify/assemble.py turns into results; what happens meanwhile goes to a `Reporter`
+(gcverify/reporter.py): the spec's start and end from here, progress from the engine.
+Each stage gets the whole previous artifact and nothing else.
 The symbolic engine is imported lazily, so the explicit one runs without z3 loaded.
 """
 
@@ -12,36 +15,17 @@ import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import assert_never
 
-from gcverify.diagnostics import Code, Diagnostic, GcverifyError, InternalError
+from gcverify import assemble
+from gcverify.diagnostics import Code, Diagnostic, GcverifyError
 from gcverify.dsl.loader import load
-from gcverify.explore.search import ExploreConfig, Progress, Search, explore
+from gcverify.explore.search import ExploreConfig, explore
 from gcverify.ir import nodes as n
 from gcverify.ir.lower import lower
 from gcverify.ir.resolve import resolve
-from gcverify.results import (
-    BoundedDepth,
-    CheckResult,
-    Engine,
-    Evidence,
-    ExhaustiveSearch,
-    Finding,
-    FindingKind,
-    Found,
-    Inductive,
-    Lemma,
-    NotInductive,
-    Partial,
-    Refuted,
-    SearchStats,
-    SolverUnknown,
-    SpecResult,
-    Verdict,
-)
+from gcverify.reporter import SILENT, Reporter
+from gcverify.results import SpecResult, Verdict
 from gcverify.semantics.model import Model
-from gcverify.semantics.replay import check_counterexample, replay
-from gcverify.semantics.state import ActionInstance, Trace
 
 
 class EngineChoice(enum.Enum):
@@ -69,7 +53,6 @@ class CheckConfig:
     lemma_proc: str = "store"
     lemma_property: str = "strong_tricolor"
     solver_timeout: float | None = None
-    progress: Callable[[Progress], None] | None = None
 
 
 def parse_overrides(texts: Iterable[str]) -> dict[str, str]:
@@ -93,16 +76,31 @@ def load_spec(path: Path, overrides: Mapping[str, str] | None = None, display: s
 Reload = Callable[[Mapping[str, str]], n.Spec]
 
 
-def check_spec(spec: n.Spec, config: CheckConfig, reload: Reload | None = None) -> SpecResult:
+def check_spec(
+    spec: n.Spec, config: CheckConfig, reload: Reload | None = None, reporter: Reporter = SILENT
+) -> SpecResult:
     """`reload(overrides)`: the same spec file with more constants overridden; the proofs for every
-    size need it to show a counterexample at the size it has."""
+    size need it to show a counterexample at the size it has.  `reporter` hears the check start,
+    its progress and its end (with no result if it raises)."""
+    reporter.spec_started(spec)
+    try:
+        result = _check(spec, config, reload, reporter)
+    except BaseException:
+        reporter.spec_finished(spec, None)
+        raise
+    reporter.spec_finished(spec, result)
+    return result
+
+
+def _check(spec: n.Spec, config: CheckConfig, reload: Reload | None, reporter: Reporter) -> SpecResult:
     if config.engine is EngineChoice.BMC:
-        return bmc_spec(spec, config)
+        return bmc_spec(spec, config, reporter)
     if config.engine is EngineChoice.INDUCTION:
         return induction_spec(spec, config, _resizer(spec, reload) if config.all_sizes else None)
     if config.engine is EngineChoice.LEMMA:
         return lemma_result(spec, config, _resizer(spec, reload))
     model = Model(spec)
+    props = selected(spec, config)
     search = explore(
         model,
         ExploreConfig(
@@ -110,64 +108,30 @@ def check_spec(spec: n.Spec, config: CheckConfig, reload: Reload | None = None) 
             max_seconds=config.max_seconds,
             max_memory_mb=config.max_memory_mb,
             check_deadlock=_deadlock_checked(spec, config),
-            properties=selected(spec, config),
+            properties=props,
             symmetry=config.symmetry,
             workers=config.workers,
-            progress=config.progress,
         ),
+        reporter,
     )
-    result = SpecResult(
-        spec=spec,
-        results=tuple(_explicit_results(model, search, config)),
-        states=search.states,
-        depth=search.depth,
-        seconds=search.seconds,
-        complete=search.complete,
-        search=_search_stats(search),
-    )
+    result = assemble.explicit(model, search, props)
     if config.engine is EngineChoice.AUTO and any(c.verdict is Verdict.UNKNOWN for c in result.results):
-        bounded = {c.property: c for c in bmc_spec(spec, config).results}
+        bounded = {c.property: c for c in bmc_spec(spec, config, reporter).results}
         merged = tuple(bounded.get(c.property, c) if c.verdict is Verdict.UNKNOWN else c for c in result.results)
         result = replace(result, results=merged)
     return result
 
 
-def bmc_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
+def bmc_spec(spec: n.Spec, config: CheckConfig, reporter: Reporter = SILENT) -> SpecResult:
     from gcverify.symbolic.bmc import bmc
 
-    model = Model(spec)
-    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
-    report = config.progress
     props = selected(spec, config)
-    outcome = bmc(
-        spec,
-        config.bmc_depth,
-        timeout,
-        None if report is None else lambda k, sec: report(Progress(0, k, 0, sec)),
-        properties=props,
-    )
-    out: list[CheckResult] = []
-    for prop in props:
-        evidence: Evidence
-        trace = outcome.traces.get(prop)
-        finding = _finding(model, prop, trace) if trace is not None else None
-        if prop.kind is n.PropertyKind.DEADLOCK:
-            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(0, "deadlock is checked by the explicit engine only")
-        elif finding is not None:
-            verdict, evidence = Verdict.VIOLATED, Found(0, len(finding.trace))
-        elif outcome.unknown:
-            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(outcome.depth, outcome.unknown)
-        else:
-            verdict, evidence = Verdict.HOLDS, BoundedDepth(outcome.depth)
-        out.append(_result(spec, prop, verdict, evidence, finding, Engine.BMC, 0, outcome.depth, outcome.seconds))
-    return SpecResult(
-        spec=spec,
-        results=tuple(out),
-        states=0,
-        depth=outcome.depth,
-        seconds=outcome.seconds,
-        complete=outcome.unknown is None,
-    )
+    outcome = bmc(spec, config.bmc_depth, _timeout_ms(config), reporter, properties=props)
+    return assemble.bounded(Model(spec), outcome, props)
+
+
+def _timeout_ms(config: CheckConfig) -> int | None:
+    return int(config.solver_timeout * 1000) if config.solver_timeout else None
 
 
 def _resizer(spec: n.Spec, reload: Reload | None) -> Callable[[int], n.Spec]:
@@ -191,25 +155,8 @@ def lemma_result(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Sp
     """The write-barrier lemma (symbolic/lemma.py) as one result."""
     from gcverify.symbolic.lemma import prove_lemma
 
-    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
     proc, prop = config.lemma_proc, config.lemma_property
-    got = prove_lemma(spec, resize, proc, prop, timeout)
-    prop_ = n.Property(n.PropertyKind.LEMMA, f"{proc} keeps {prop}", span=got.spec.actions[0].span)
-    evidence: Evidence
-    finding = None
-    if got.proved:
-        verdict, evidence = Verdict.HOLDS, Lemma(proc)
-    elif got.trace is not None:
-        heap = got.spec.heap
-        verdict, evidence = Verdict.VIOLATED, Refuted(proc, heap.objects.size if heap else 0)
-        message = f"the step faults ({got.fault})" if got.fault else f"fails: {prop}"
-        finding = Finding(
-            kind=FindingKind.LEMMA, trace=got.trace, message=message, span=got.spec.actions[0].span, spec=got.spec
-        )
-    else:
-        verdict, evidence = Verdict.UNKNOWN, SolverUnknown(1, got.unknown or "the solver gave up")
-    result = _result(spec, prop_, verdict, evidence, finding, Engine.LEMMA, 0, 1, got.seconds)
-    return SpecResult(spec=spec, results=(result,), states=0, depth=1, seconds=got.seconds, complete=True)
+    return assemble.lemma(spec, prove_lemma(spec, resize, proc, prop, _timeout_ms(config)), proc, prop)
 
 
 def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec] | None = None) -> SpecResult:
@@ -228,124 +175,14 @@ def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.
                 )
             ]
         )
-    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
-    k = config.induction_k
-    out: list[CheckResult] = []
-    proved: dict[int, str] = {}
-    total = 0.0
-    for index, cand in enumerate(spec.inductives):
-        if resize is not None:
-            got = prove_inductive_all_sizes(spec, index, resize, timeout)
-        else:
-            got = prove_inductive(spec, index, k, timeout)
-        total += got.seconds
-        evidence: Evidence
-        finding = None
-        if got.inductive:
-            verdict, evidence = Verdict.HOLDS, Inductive(k, cand.name, resize is not None)
-            for i in got.implied:
-                proved.setdefault(i, cand.name)
-        elif got.cti is not None:
-            failing = ", ".join(got.cti.failing)
-            kind = FindingKind.INVARIANT if got.cti.base else FindingKind.CTI
-            finding = Finding(
-                kind=kind, trace=got.cti.trace, message=f"fails: {failing}", span=cand.span, spec=got.cti.spec
-            )
-            if got.cti.base:
-                verdict, evidence = Verdict.VIOLATED, Found(0, len(got.cti.trace))
-            else:
-                verdict, evidence = Verdict.UNKNOWN, NotInductive(k)
-        else:
-            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, got.unknown or "the solver gave up")
-        prop = n.Property(n.PropertyKind.INDUCTIVE, cand.name, index, cand.span)
-        out.append(_result(spec, prop, verdict, evidence, finding, Engine.INDUCTION, 0, k, got.seconds))
-    for i in range(len(spec.invariants)):
-        if i in proved:
-            verdict, evidence = Verdict.HOLDS, Inductive(k, proved[i], resize is not None)
-        else:
-            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, "no proved inductive candidate implies it")
-        out.append(_result(spec, spec.invariant_property(i), verdict, evidence, None, Engine.INDUCTION, 0, k, 0.0))
-    return SpecResult(spec=spec, results=tuple(out), states=0, depth=k, seconds=total, complete=True)
-
-
-def _result(
-    spec: n.Spec,
-    prop: n.Property,
-    verdict: Verdict,
-    evidence: Evidence,
-    finding: Finding | None,
-    engine: Engine,
-    states: int,
-    depth: int,
-    seconds: float,
-) -> CheckResult:
-    """The one place a result is assembled: the property's expectation is looked up here."""
-    exp = spec.expectation(prop)
-    return CheckResult(
-        property=prop,
-        verdict=verdict,
-        evidence=evidence,
-        expected=exp.verdict if exp else None,
-        within=exp.within if exp else None,
-        finding=finding,
-        engine=engine,
-        states=states,
-        depth=len(finding.trace) if finding else depth,
-        seconds=seconds,
-        span=prop.span,
-    )
-
-
-def _finding(model: Model, prop: n.Property, trace: Trace) -> Finding:
-    """A counterexample to a safety property, checked once more by replay, with what it shows:
-    the witnesses of a false invariant, the fault of the last step, or the deadlock."""
-    check_counterexample(model, trace, prop)
-    match prop.kind:
-        case n.PropertyKind.INVARIANT:
-            where = model.witnesses(prop.index, trace.last)
-            message = f"false for {'; '.join(where[:4])}" + (" …" if len(where) > 4 else "") if where else ""
-            return Finding(kind=FindingKind.INVARIANT, trace=trace, message=message, span=prop.span)
-        case n.PropertyKind.ASSERTION | n.PropertyKind.RUNTIME:
-            pre = trace.steps[-2].state if len(trace.steps) > 1 else trace.init
-            tr = model.step(pre, trace.steps[-1].action)
-            assert tr is not None and tr.fault is not None
-            return Finding(kind=FindingKind.FAULT, trace=trace, message=tr.fault.kind.value, span=tr.fault.span)
-        case n.PropertyKind.DEADLOCK:
-            return Finding(kind=FindingKind.DEADLOCK, trace=trace, message="no process can take a step")
-        case n.PropertyKind.INDUCTIVE | n.PropertyKind.LEMMA:
-            raise InternalError(f"a {prop.kind.value} counterexample is not a trace from the initial state")
-        case _:
-            assert_never(prop.kind)
-
-
-def _search_stats(search: Search) -> SearchStats:
-    return SearchStats(
-        generated=search.generated,
-        unreduced_states=search.unreduced_states,
-        collision_calculated=search.collision_calculated,
-        collision_observed=search.collision_observed,
-        bytes_per_state=search.bytes_per_state,
-        workers=search.workers,
-    )
-
-
-def _explicit_results(model: Model, search: Search, config: CheckConfig) -> list[CheckResult]:
-    spec = model.spec
-    out: list[CheckResult] = []
-    for prop in selected(spec, config):
-        evidence: Evidence
-        path = _search_path(model, search, prop)
-        finding = None if path is None else _finding(model, prop, replay(model, model.initial(), path))
-        if finding is not None:
-            verdict, evidence = Verdict.VIOLATED, Found(search.states, len(finding.trace))
-        elif search.complete:
-            verdict, evidence = Verdict.HOLDS, ExhaustiveSearch(search.states, search.depth)
-        else:
-            reason = search.stop_reason or "the search stopped once every other property was violated"
-            verdict, evidence = Verdict.UNKNOWN, Partial(search.states, search.depth, reason)
-        figures = (search.states, search.depth, search.seconds)
-        out.append(_result(spec, prop, verdict, evidence, finding, Engine.EXPLICIT, *figures))
-    return out
+    timeout, k = _timeout_ms(config), config.induction_k
+    outcomes = [
+        prove_inductive_all_sizes(spec, index, resize, timeout)
+        if resize is not None
+        else prove_inductive(spec, index, k, timeout)
+        for index in range(len(spec.inductives))
+    ]
+    return assemble.induction(spec, outcomes, k, resize is not None)
 
 
 def selected(spec: n.Spec, config: CheckConfig) -> tuple[n.Property, ...]:
@@ -371,19 +208,3 @@ def selected(spec: n.Spec, config: CheckConfig) -> tuple[n.Property, ...]:
 
 def _deadlock_checked(spec: n.Spec, config: CheckConfig) -> bool:
     return config.check_deadlock or spec.checks_deadlock
-
-
-def _search_path(model: Model, search: Search, prop: n.Property) -> list[ActionInstance] | None:
-    """The actions from the initial state to a violation of `prop` the search found, if any."""
-    match prop.kind:
-        case n.PropertyKind.INVARIANT:
-            target = search.violations.get(prop.index)
-            return None if target is None else search.path(model, target)
-        case n.PropertyKind.ASSERTION | n.PropertyKind.RUNTIME:
-            return search.fault_path(model, prop.index) if prop.index in search.faults else None
-        case n.PropertyKind.DEADLOCK:
-            return None if search.deadlock is None else search.path(model, search.deadlock)
-        case n.PropertyKind.INDUCTIVE | n.PropertyKind.LEMMA:
-            return None
-        case _:
-            assert_never(prop.kind)

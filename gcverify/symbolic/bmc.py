@@ -10,13 +10,14 @@ Solver words (sat/unsat) do not leave this package: results are `Verdict`s with 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import z3
 
 from gcverify.diagnostics import InternalError
 from gcverify.ir import nodes as n
+from gcverify.reporter import SILENT, Progress, Reporter
 from gcverify.semantics.model import Model
 from gcverify.semantics.replay import check_counterexample, replay
 from gcverify.semantics.state import Trace
@@ -39,11 +40,12 @@ def bmc(
     spec: n.Spec,
     depth: int,
     timeout_ms: int | None = None,
-    progress: Callable[[int, float], None] | None = None,
+    reporter: Reporter = SILENT,
     symmetry: bool = True,
     properties: Collection[n.Property] | None = None,
 ) -> BmcOutcome:
-    """Look for violations at depth 0, 1, …, `depth`; `progress(depth, seconds)` after each depth.
+    """Look for violations at depth 0, 1, …, `depth`; a `Progress` event to `reporter`
+    as each depth begins.
     `symmetry`: break the symmetry of objects where that is sound (tests compare with and without).
     `properties`: those to look for (None: every invariant, assertion and runtime errors)."""
     start = time.monotonic()
@@ -80,8 +82,7 @@ def bmc(
         return None if reason is None else f"Z3 answered unknown ({reason}) at depth {k}"
 
     for k in range(depth + 1):
-        if progress is not None:
-            progress(k, time.monotonic() - start)
+        reporter.progress(Progress(0, k, 0, time.monotonic() - start))
         goals = {
             p: z3.Not(enc.invariant(p.index, states[k]))
             for p in sorted(pending, key=lambda p: p.index)
