@@ -1,10 +1,10 @@
 """Graphviz pictures of a counterexample: one DOT digraph per state of its trace.
 
-Owns: `render_state` (one state's heap: objects filled with their colour, free objects dashed,
-roots as boxes, pointer fields as labelled edges, and what the step changed in red: new edges bold,
-removed edges dashed, recoloured or freed objects outlined), `render_trace_dots` (every state of a
-finding's trace view (report/view.py), each titled with its step) and `step_title`, which the HTML
-page shares.
+Owns: `render_state` (one state of a trace view (report/view.py): its heap, objects filled with
+their colour, free objects dashed, roots as boxes, pointer fields as labelled edges, and what the
+step changed in red: new edges bold, removed edges dashed, recoloured or freed objects outlined),
+`render_trace_dots` (every state of a finding's trace view, each titled with its step) and
+`step_title`, which the HTML page shares.
 Invariants: pure functions of the spec and states; the same trace gives the same bytes (nodes and
 edges in the order of objects, fields and root keys); every string goes through `quote`.
 Must not run Graphviz (the command line does) nor import gcverify.cli or gcverify.pipeline.
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from gcverify.ir import nodes as n
-from gcverify.report.view import TraceView, changes, first_state, spec_color, trace_view, value
+from gcverify.report.view import TraceView, first_state, spec_color, trace_view, value
 from gcverify.results import CheckResult, SpecResult
 from gcverify.semantics.layout import Layout
 from gcverify.semantics.state import State
@@ -117,10 +117,13 @@ def _root_nodes(spec: n.Spec, layout: Layout, state: State) -> list[str]:
     return lines
 
 
-def render_state(spec: n.Spec, layout: Layout, state: State, before: State | None, title: str) -> str:
-    """One state as a DOT digraph titled `title`; with `before` (the state the step started from),
-    the pointers the step set are red and bold, those it overwrote red and dashed, and the objects it
-    recoloured, allocated or freed outlined in red."""
+def render_state(view: TraceView, i: int, title: str) -> str:
+    """State `i` of a trace view as a DOT digraph titled `title`; after the first, the pointers the
+    step set are red and bold, those it overwrote red and dashed, and the objects it recoloured,
+    allocated or freed outlined in red."""
+    spec, layout, step = view.spec, view.layout, view.states[i]
+    state = step.state
+    before = view.states[i - 1].state if i else None
     lines = [
         f"digraph {quote(spec.name)} {{",
         f'  graph [label={quote(title)}, labelloc="t", fontname="Helvetica", rankdir="LR"];',
@@ -129,8 +132,7 @@ def render_state(spec: n.Spec, layout: Layout, state: State, before: State | Non
     ]
     heap = spec.heap
     if heap is None:
-        delta = changes(spec, layout, before, state) if before is not None else []
-        what = [f"{c.name}: {c.before} → {c.after}" for c in delta]
+        what = [f"{c.name}: {c.before} → {c.after}" for c in step.changes]
         note = "\n".join(["this spec has no heap (no `fields`): nothing to draw", *what])
         lines.append(f'  "note" [shape=note, label={quote(note)}];')
         return "\n".join([*lines, "}", ""])
@@ -182,6 +184,5 @@ def view_dots(view: TraceView) -> list[str]:
         title = step_title(view, step.index)
         if step.index == len(view):
             title += f"\n✗ {view.property}" + (f": {view.message}" if view.message else "")
-        before = view.states[step.index - 1].state if step.index else None
-        out.append(render_state(view.spec, view.layout, step.state, before, title))
+        out.append(render_state(view, step.index, title))
     return out
