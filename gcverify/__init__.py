@@ -1,6 +1,7 @@
 """gcverify: a model checker for garbage-collector correctness.
 
-The public API is small: load a spec, check it, read the results.  Everything else is an
+The public API is small: load a spec, check it (telling a `Reporter` how it goes, if you like),
+read the results.  Everything else is an
 implementation detail of the pipeline (see DESIGN.md): source -> syntax -> ir -> semantics ->
 explore -> results -> report.  The names are imported when first used (PEP 562), so that
 importing a part of gcverify (`gcverify.__main__`, `gcverify.budget`) does not load all of it.
@@ -13,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from gcverify.pipeline import CheckConfig, check_spec, load_spec
+    from gcverify.reporter import Progress, Reporter
     from gcverify.results import CheckResult, SpecResult, Verdict
 
-__all__ = ["CheckConfig", "CheckResult", "SpecResult", "Verdict", "check_spec", "load_spec"]
+__all__ = ["CheckConfig", "CheckResult", "Progress", "Reporter", "SpecResult", "Verdict", "check_spec", "load_spec"]
 __version__ = "0.1.0"
 
 _HOMES = {
@@ -25,6 +27,8 @@ _HOMES = {
     "CheckResult": "gcverify.results",
     "SpecResult": "gcverify.results",
     "Verdict": "gcverify.results",
+    "Progress": "gcverify.reporter",
+    "Reporter": "gcverify.reporter",
 }
 
 

@@ -1,8 +1,8 @@
 """The command line: `gcverify check PATH…`.
 
-Owns: argument parsing (click), finding spec files, the progress display (rich, on stderr, only on
-a terminal and only for runs longer than a second), printing results and choosing the exit code
-(docs/adr/0001-exit-codes.md).  No checking logic lives here.
+Owns: argument parsing (click), finding spec files, printing diagnostics, writing the results
+documents and choosing the exit code (docs/adr/0001-exit-codes.md).  The progress display and the
+results table are a Reporter (gcverify/cli_reporter.py).  No checking logic lives here.
 """
 
 from __future__ import annotations
@@ -14,18 +14,15 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import replace
 from pathlib import Path
 
 import click
-from rich import box
-from rich.console import Console, JustifyMethod
-from rich.table import Table
+from rich.console import Console
 
 from gcverify import __version__
 from gcverify.budget import Budget, Interrupt, Stopped
 from gcverify.cli_matrix import matrix
-from gcverify.cli_progress import ProgressView
+from gcverify.cli_reporter import ConsoleReporter
 from gcverify.cli_trace import trace
 from gcverify.diagnostics import Code, ExitCode, GcverifyError, InternalError
 from gcverify.dsl.loader import spec_files
@@ -35,22 +32,9 @@ from gcverify.pipeline import CheckConfig, EngineChoice, budget_for, check_spec,
 from gcverify.report.itf import render_itf
 from gcverify.report.json import render_json
 from gcverify.report.junit import render_junit
-from gcverify.report.lexer import highlight_diagnostic, highlight_trace
+from gcverify.report.lexer import highlight_diagnostic
 from gcverify.report.sarif import render_sarif
-from gcverify.report.text import trace_lines
-from gcverify.results import (
-    BoundedDepth,
-    Engine,
-    ExhaustiveSearch,
-    Inductive,
-    Lemma,
-    LoadError,
-    Partial,
-    Refuted,
-    SolverUnknown,
-    SpecResult,
-    Verdict,
-)
+from gcverify.results import LoadError, SpecResult, Verdict
 
 SEVERITY = [
     ExitCode.OK,
@@ -73,41 +57,6 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
         return parse_overrides(values)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--set") from e
-
-
-def _table(results: list[SpecResult]) -> Table:
-    table = Table(title="gcverify results", box=box.SIMPLE_HEAD, pad_edge=False)
-    columns: tuple[tuple[str, JustifyMethod], ...] = (
-        ("spec", "left"),
-        ("property", "left"),
-        ("expected", "left"),
-        ("verdict", "left"),
-        ("engine", "left"),
-        ("evidence", "left"),
-        ("states", "right"),
-        ("depth", "right"),
-        ("seconds", "right"),
-        ("status", "left"),
-    )
-    for col, just in columns:
-        table.add_column(col, justify=just, no_wrap=True)
-    for r in results:
-        for c in r.results:
-            verdict = c.verdict.value
-            style = {"holds": "green", "violated": "red", "unknown": "yellow"}[verdict]
-            table.add_row(
-                r.name,
-                c.property.display,
-                c.expected.value if c.expected else "holds",
-                f"[{style}]{verdict}[/{style}]",
-                c.engine.value,
-                c.evidence.short(),
-                f"{c.states:,}" if c.engine is Engine.EXPLICIT else "–",
-                str(c.depth),
-                f"{c.seconds:.2f}",
-                "[green]ok[/green]" if c.met else "[bold red]UNEXPECTED[/bold red]",
-            )
-    return table
 
 
 def _exit_for(r: SpecResult) -> ExitCode:
@@ -184,12 +133,13 @@ def _run_checks(
     code = ExitCode.OK
     results: list[SpecResult] = []
     errors: list[LoadError] = []
+    reporter = ConsoleReporter(err, out, traces)
     for number, (path, display) in enumerate(files):
         if interrupt.is_set:
             err.print(f"interrupted: {len(files) - number} more spec file(s) not checked", markup=False)
             break
-        view = ProgressView(err, display)
-        budget = budget_for(config, interrupt, view.phase)
+        reporter.loading(display)
+        budget = budget_for(config, interrupt, reporter.phase)
         try:
             spec = load_spec(path, overrides, display, budget)
 
@@ -198,9 +148,8 @@ def _run_checks(
             ) -> n.Spec:
                 return load_spec(path, {**overrides, **extra}, display, budget)
 
-            result = check_spec(spec, replace(config, progress=view), reload, budget)
+            result = check_spec(spec, config, reload, budget, reporter)
         except GcverifyError as e:
-            view.close()
             for d in e.diagnostics:
                 err.print(highlight_diagnostic(d.render()))
             errors.extend(LoadError(file=display, code=d.code, message=d.message, span=d.span) for d in e.diagnostics)
@@ -209,7 +158,7 @@ def _run_checks(
         except (Stopped, KeyboardInterrupt) as e:
             # Stopped: the budget ran out before the spec was loaded; KeyboardInterrupt: a second
             # Ctrl-C, which does not wait for the run to stop at its next check
-            view.close()
+            reporter.close()
             if isinstance(e, KeyboardInterrupt):
                 interrupt.set()
             message = e.message if isinstance(e, Stopped) else "interrupted"
@@ -218,35 +167,14 @@ def _run_checks(
             code = _worse(code, ExitCode.UNKNOWN)
             continue
         except (InternalError, Exception) as e:
-            view.close()
             err.print(f"internal error while checking {display}: {e}", markup=False)
             err.print(traceback.format_exc(), markup=False)
             err.print(f"This is a bug in gcverify {__version__}; please report it with the spec that caused it.")
             code = _worse(code, ExitCode.INTERNAL)
             continue
-        view.close()
         results.append(result)
         code = _worse(code, _exit_for(result))
-        for c in result.results:
-            if c.finding is not None and (traces or not c.met):
-                out.print(highlight_trace(trace_lines(result, c)))
-                out.print()
-    if results:
-        out.print(_table(results), width=max(out.width, 132))
-        for r in results:
-            for c in r.results:
-                if isinstance(c.evidence, (Partial, SolverUnknown, Inductive, Lemma, Refuted)):
-                    out.print(f"{r.name}: {c.property}: {c.evidence.describe()}", markup=False)
-        for r in results:
-            if any(isinstance(c.evidence, ExhaustiveSearch) for c in r.results):
-                out.print(
-                    f"{r.name}: holds = exhaustive over all {r.states:,} reachable states with {r.scope()}",
-                    markup=False,
-                )
-            if r.search is not None:
-                out.print(f"{r.name}: {r.search.describe(r.states)}", markup=False)
-            if any(isinstance(c.evidence, BoundedDepth) for c in r.results):
-                out.print(f"{r.name}: bounded = no violation within {r.depth} steps, with {r.scope()}", markup=False)
+    reporter.run_finished(results)
     if itf_dir is not None:
         _write_itf(results, Path(itf_dir), traces, err)
     for fmt, target in documents:

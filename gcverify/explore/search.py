@@ -1,6 +1,6 @@
 """Breadth-first exploration: the one search loop, over one partition of the states or several.
 
-Owns: `ExploreConfig`, `Progress`, `Target` (the state a finding ends in, with the keys its trace
+Owns: `ExploreConfig`, `Target` (the state a finding ends in, with the keys its trace
 is rebuilt through), `Search` (what a search found; `path` and `fault_path` rebuild a trace),
 `Partitions` (the protocol through which the loop drives the partitions of the state space; see
 NOTE(levels) in partition.py), `LocalPartitions` (one partition, in this process) and `explore`.
@@ -9,7 +9,7 @@ boundary once every invariant is violated (so state counts do not depend on the 
 level, nor on the number of workers), and within a level when a limit is reached (states, seconds,
 memory): the verdicts left open are then unknown.  Visited states are canonical under symmetry
 (explore/symmetry.py); the sum of their orbit sizes is the number of states the search would have
-stored without it.  The engine never prints: progress goes to a callback.
+stored without it.  The engine never prints: its progress goes to a `Reporter` (gcverify/reporter.py).
 Must not import z3, gcverify.pipeline or gcverify.report.
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -29,16 +29,9 @@ from gcverify.explore.symmetry import Symmetry
 from gcverify.explore.trace import Layers, layers, walk
 from gcverify.explore.visited import collision_probability, fingerprint
 from gcverify.ir import nodes as n
+from gcverify.reporter import SILENT, Progress, Reporter
 from gcverify.semantics.model import Model
 from gcverify.semantics.state import ActionInstance, State
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    states: int
-    depth: int
-    queue: int
-    seconds: float
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,8 +42,7 @@ class ExploreConfig:
     properties: tuple[n.Property, ...] | None = None
     symmetry: bool = True  # visit one state of each orbit under permutations of the scalarsets
     workers: int = 1  # processes that expand states; 0: one per core
-    progress: Callable[[Progress], None] | None = None
-    progress_interval: float = 0.5
+    progress_interval: float = 0.5  # seconds between two progress events (and two looks at memory)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +168,11 @@ def worker_count(workers: int) -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def explore(model: Model, config: ExploreConfig, budget: Budget | None = None) -> Search:
+def explore(model: Model, config: ExploreConfig, budget: Budget | None = None, reporter: Reporter = SILENT) -> Search:
     """Search every reachable state of `model` within `budget` (time, memory, Ctrl-C; default: no
-    limit).  The preparation (symmetry tables, compiling the model, starting workers) raises
-    `Stopped` when the budget runs out; the search itself then stops with a `stop_reason`."""
+    limit), telling `reporter` how it goes.  The preparation (symmetry tables, compiling the model,
+    starting workers) raises `Stopped` when the budget runs out; the search itself then stops with
+    a `stop_reason`."""
     budget = budget or Budget()
     symmetry = Symmetry(model.spec, model.layout, budget=budget) if config.symmetry else None
     canon = symmetry.canon if symmetry is not None and symmetry.sorts else None
@@ -198,7 +191,7 @@ def explore(model: Model, config: ExploreConfig, budget: Budget | None = None) -
     else:
         parts = LocalPartitions(model, canon, codec)
     try:
-        return _Run(model, config, canon, parts, budget).run()
+        return _Run(model, config, canon, parts, budget, reporter).run()
     finally:
         parts.close()
 
@@ -219,9 +212,16 @@ class _Run:
     """One search: the level loop and its bookkeeping."""
 
     def __init__(
-        self, model: Model, config: ExploreConfig, canon: Canon | None, parts: Partitions, budget: Budget
+        self,
+        model: Model,
+        config: ExploreConfig,
+        canon: Canon | None,
+        parts: Partitions,
+        budget: Budget,
+        reporter: Reporter,
     ) -> None:
         self.model, self.config, self.canon, self.parts, self.budget = model, config, canon, parts, budget
+        self.reporter = reporter
         self.start = time.monotonic()
         self.next_tick = self.start  # the first progress report is at once, then every progress_interval
         self.stop_reason = ""
@@ -302,8 +302,7 @@ class _Run:
         self.stop_reason = self.stop_reason or self.budget.reason(self.parts.memory)
         if now >= self.next_tick:
             self.next_tick = now + cfg.progress_interval
-            if cfg.progress is not None:
-                cfg.progress(Progress(self.states + fresh, self.depth + 1, queue, now - self.start))
+            self.reporter.progress(Progress(self.states + fresh, self.depth + 1, queue, now - self.start))
         return self.stop_reason
 
     def _finish(self) -> Search:

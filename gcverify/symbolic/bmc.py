@@ -10,7 +10,7 @@ Solver words (sat/unsat) do not leave this package: results are `Verdict`s with 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import z3
@@ -18,6 +18,7 @@ import z3
 from gcverify.budget import Budget, Stopped
 from gcverify.diagnostics import InternalError
 from gcverify.ir import nodes as n
+from gcverify.reporter import SILENT, Progress, Reporter
 from gcverify.semantics.model import Model
 from gcverify.semantics.replay import check_counterexample, replay
 from gcverify.semantics.state import Trace
@@ -40,12 +41,13 @@ def bmc(
     spec: n.Spec,
     depth: int,
     timeout_ms: int | None = None,
-    progress: Callable[[int, float], None] | None = None,
+    reporter: Reporter = SILENT,
     symmetry: bool = True,
     budget: Budget | None = None,
     properties: Collection[n.Property] | None = None,
 ) -> BmcOutcome:
-    """Look for violations at depth 0, 1, …, `depth`; `progress(depth, seconds)` after each depth.
+    """Look for violations at depth 0, 1, …, `depth`; a `Progress` event to `reporter` as each depth
+    begins.
     `symmetry`: break the symmetry of objects where that is sound (tests compare with and without).
     `budget` (time, memory, Ctrl-C) is checked between depths and while encoding, and every query's
     timeout is at most the time it has left; once it is spent, the outcome is unknown, with the
@@ -95,8 +97,7 @@ def bmc(
         for k in range(depth + 1):
             at = k
             budget.check(f"encoding depth {k}")
-            if progress is not None:
-                progress(k, time.monotonic() - start)
+            reporter.progress(Progress(0, k, 0, time.monotonic() - start))
             goals = {
                 p: z3.Not(enc.invariant(p.index, states[k]))
                 for p in sorted(pending, key=lambda p: p.index)
