@@ -1,52 +1,40 @@
 """The command line: `gcverify check PATH…`.
 
-Owns: argument parsing (click), finding spec files, the progress display (rich, on stderr, only on
-a terminal and only for runs longer than a second), printing results and choosing the exit code
-(docs/adr/0001-exit-codes.md).  No checking logic lives here.
+Owns: argument parsing (click), finding spec files, printing diagnostics, writing the results
+documents and choosing the exit code (docs/adr/0001-exit-codes.md).  The progress display and the
+results table are a Reporter (gcverify/cli_reporter.py).  No checking logic lives here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import click
-from rich import box
-from rich.console import Console, JustifyMethod
-from rich.table import Table
+from rich.console import Console
 
 from gcverify import __version__
+from gcverify.budget import Budget, Interrupt, Stopped
 from gcverify.cli_matrix import matrix
-from gcverify.cli_progress import ProgressView
+from gcverify.cli_reporter import ConsoleReporter
 from gcverify.cli_trace import trace
-from gcverify.diagnostics import ExitCode, GcverifyError, InternalError
+from gcverify.diagnostics import Code, ExitCode, GcverifyError, InternalError
 from gcverify.dsl.loader import spec_files
 from gcverify.ir import nodes as n
 from gcverify.ir.nodes import PropertyKind
-from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec, parse_overrides
+from gcverify.pipeline import CheckConfig, EngineChoice, budget_for, check_spec, load_spec, parse_overrides
 from gcverify.report.itf import render_itf
 from gcverify.report.json import render_json
 from gcverify.report.junit import render_junit
-from gcverify.report.lexer import highlight_diagnostic, highlight_trace
+from gcverify.report.lexer import highlight_diagnostic
 from gcverify.report.sarif import render_sarif
-from gcverify.report.text import trace_lines
-from gcverify.results import (
-    BoundedDepth,
-    Engine,
-    ExhaustiveSearch,
-    Inductive,
-    Lemma,
-    LoadError,
-    Partial,
-    Refuted,
-    SolverUnknown,
-    SpecResult,
-    Verdict,
-)
+from gcverify.results import LoadError, SpecResult, Verdict
 
 SEVERITY = [
     ExitCode.OK,
@@ -71,41 +59,6 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
         raise click.BadParameter(str(e), param_hint="--set") from e
 
 
-def _table(results: list[SpecResult]) -> Table:
-    table = Table(title="gcverify results", box=box.SIMPLE_HEAD, pad_edge=False)
-    columns: tuple[tuple[str, JustifyMethod], ...] = (
-        ("spec", "left"),
-        ("property", "left"),
-        ("expected", "left"),
-        ("verdict", "left"),
-        ("engine", "left"),
-        ("evidence", "left"),
-        ("states", "right"),
-        ("depth", "right"),
-        ("seconds", "right"),
-        ("status", "left"),
-    )
-    for col, just in columns:
-        table.add_column(col, justify=just, no_wrap=True)
-    for r in results:
-        for c in r.results:
-            verdict = c.verdict.value
-            style = {"holds": "green", "violated": "red", "unknown": "yellow"}[verdict]
-            table.add_row(
-                r.name,
-                c.property.display,
-                c.expected.value if c.expected else "holds",
-                f"[{style}]{verdict}[/{style}]",
-                c.engine.value,
-                c.evidence.short(),
-                f"{c.states:,}" if c.engine is Engine.EXPLICIT else "–",
-                str(c.depth),
-                f"{c.seconds:.2f}",
-                "[green]ok[/green]" if c.met else "[bold red]UNEXPECTED[/bold red]",
-            )
-    return table
-
-
 def _exit_for(r: SpecResult) -> ExitCode:
     code = ExitCode.OK
     for c in r.results:
@@ -122,7 +75,19 @@ def _exit_for(r: SpecResult) -> ExitCode:
     return code
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group; a Ctrl-C that no command turned into partial results (see `_interrupts`)
+    ends in one line and exit code 20, not in click's "Aborted!" (exit 1)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("gcverify: interrupted", err=True)
+            ctx.exit(int(ExitCode.UNKNOWN))
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gcverify")
 def main() -> None:
     """gcverify: a model checker for garbage-collector correctness."""
@@ -144,7 +109,22 @@ def _run(
 ) -> ExitCode:
     """Check each file, print traces, the table and the scope of every `holds`; the exit code.
     With `documents`, also write the results in each format to its target ('-': standard output,
-    and then the table goes to standard error so the document stays clean)."""
+    and then the table goes to standard error so the document stays clean).  Ctrl-C stops the
+    checking (see `_interrupts`); what was found is still printed and written."""
+    interrupt = Interrupt()
+    with _interrupts(interrupt):
+        return _run_checks(files, overrides, config, traces, documents, itf_dir, interrupt)
+
+
+def _run_checks(
+    files: list[tuple[Path, str]],
+    overrides: dict[str, str],
+    config: CheckConfig,
+    traces: bool,
+    documents: list[tuple[Format, str]],
+    itf_dir: str | None,
+    interrupt: Interrupt,
+) -> ExitCode:
     to_stdout = any(target == "-" for _, target in documents)
     out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, emoji=False)
     if not out.is_terminal:
@@ -153,52 +133,48 @@ def _run(
     code = ExitCode.OK
     results: list[SpecResult] = []
     errors: list[LoadError] = []
-    for path, display in files:
-        view = ProgressView(err, display)
+    reporter = ConsoleReporter(err, out, traces)
+    for number, (path, display) in enumerate(files):
+        if interrupt.is_set:
+            err.print(f"interrupted: {len(files) - number} more spec file(s) not checked", markup=False)
+            break
+        reporter.loading(display)
+        budget = budget_for(config, interrupt, reporter.phase)
         try:
-            spec = load_spec(path, overrides, display)
+            spec = load_spec(path, overrides, display, budget)
 
-            def reload(extra: Mapping[str, str], path: Path = path, display: str = display) -> n.Spec:
-                return load_spec(path, {**overrides, **extra}, display)
+            def reload(
+                extra: Mapping[str, str], path: Path = path, display: str = display, budget: Budget = budget
+            ) -> n.Spec:
+                return load_spec(path, {**overrides, **extra}, display, budget)
 
-            result = check_spec(spec, replace(config, progress=view), reload)
+            result = check_spec(spec, config, reload, budget, reporter)
         except GcverifyError as e:
-            view.close()
             for d in e.diagnostics:
                 err.print(highlight_diagnostic(d.render()))
             errors.extend(LoadError(file=display, code=d.code, message=d.message, span=d.span) for d in e.diagnostics)
             code = _worse(code, e.exit_code)
             continue
+        except (Stopped, KeyboardInterrupt) as e:
+            # Stopped: the budget ran out before the spec was loaded; KeyboardInterrupt: a second
+            # Ctrl-C, which does not wait for the run to stop at its next check
+            reporter.close()
+            if isinstance(e, KeyboardInterrupt):
+                interrupt.set()
+            message = e.message if isinstance(e, Stopped) else "interrupted"
+            err.print(f"{display}: unknown: {message}", markup=False)
+            errors.append(LoadError(file=display, code=Code.STOPPED, message=message))
+            code = _worse(code, ExitCode.UNKNOWN)
+            continue
         except (InternalError, Exception) as e:
-            view.close()
             err.print(f"internal error while checking {display}: {e}", markup=False)
             err.print(traceback.format_exc(), markup=False)
             err.print(f"This is a bug in gcverify {__version__}; please report it with the spec that caused it.")
             code = _worse(code, ExitCode.INTERNAL)
             continue
-        view.close()
         results.append(result)
         code = _worse(code, _exit_for(result))
-        for c in result.results:
-            if c.finding is not None and (traces or not c.met):
-                out.print(highlight_trace(trace_lines(result, c)))
-                out.print()
-    if results:
-        out.print(_table(results), width=max(out.width, 132))
-        for r in results:
-            for c in r.results:
-                if isinstance(c.evidence, (Partial, SolverUnknown, Inductive, Lemma, Refuted)):
-                    out.print(f"{r.name}: {c.property}: {c.evidence.describe()}", markup=False)
-        for r in results:
-            if any(isinstance(c.evidence, ExhaustiveSearch) for c in r.results):
-                out.print(
-                    f"{r.name}: holds = exhaustive over all {r.states:,} reachable states with {r.scope()}",
-                    markup=False,
-                )
-            if r.search is not None:
-                out.print(f"{r.name}: {r.search.describe(r.states)}", markup=False)
-            if any(isinstance(c.evidence, BoundedDepth) for c in r.results):
-                out.print(f"{r.name}: bounded = no violation within {r.depth} steps, with {r.scope()}", markup=False)
+    reporter.run_finished(results)
     if itf_dir is not None:
         _write_itf(results, Path(itf_dir), traces, err)
     for fmt, target in documents:
@@ -209,6 +185,27 @@ def _run(
         elif fmt is Format.SARIF:
             _write(render_sarif(results, errors, version=__version__), target)
     return code
+
+
+@contextlib.contextmanager
+def _interrupts(interrupt: Interrupt) -> Iterator[None]:
+    """While checking: Ctrl-C sets `interrupt`, which every phase's budget watches, so the run stops
+    at its next check with the partial results (unknown: interrupted), printed and written.  A second
+    Ctrl-C raises KeyboardInterrupt at once.  Outside the main thread (no signals), nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handle(signum: int, frame: object) -> None:
+        if interrupt.is_set:
+            raise KeyboardInterrupt
+        interrupt.set()
+
+    previous = signal.signal(signal.SIGINT, handle)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _write_itf(results: list[SpecResult], folder: Path, every: bool, err: Console) -> None:
@@ -239,6 +236,22 @@ def _write(text: str, target: str) -> None:
         click.echo(text)
     else:
         Path(target).write_text(text + "\n", encoding="utf-8")
+
+
+def _exit_codes() -> str:
+    """The exit codes, for the help of `check` and `prove` (click keeps a paragraph after \\b as is)."""
+    lines = [f"  {int(c):>3}  {c.meaning}" for c in sorted(ExitCode)]
+    return "\b\nExit codes (for several specs, the most severe):\n" + "\n".join(lines)
+
+
+ENGINES = (
+    "explicit: every reachable state, at the spec's sizes; bmc: Z3 looks for a violation within --depth steps; "
+    "auto: explicit, then bmc for what a limit left unknown (each within --max-seconds); induction: proves each "
+    "`inductive` candidate of the spec 1-inductive with Z3 (it holds initially and every step keeps it, from any "
+    "state satisfying it), and with it each invariant it implies, at the spec's sizes (prove --induction: k and "
+    "every heap size); lemma: proves that one atomic run of the write barrier `store` keeps `strong_tricolor` from "
+    "any state, for heaps of every size (prove --lemma: another procedure or property)."
+)
 
 
 def _common(f: Callable[..., None]) -> Callable[..., None]:
@@ -287,7 +300,7 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
     return f
 
 
-@main.command()
+@main.command(epilog=_exit_codes())
 @click.argument("paths", nargs=-1)
 @_common
 @click.option(
@@ -295,21 +308,22 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
     type=click.Choice([e.value for e in EngineChoice]),
     default="explicit",
     show_default=True,
-    help="explicit: every reachable state; bmc: Z3 to --depth steps; auto: explicit, then bmc for what a "
-    "limit left unknown.",
+    help=ENGINES,
 )
 @click.option("--depth", type=click.IntRange(min=0), default=20, show_default=True, help="The depth of bmc.")
 @click.option("--max-states", type=click.IntRange(min=1), help="Stop after this many states (verdict: unknown).")
 @click.option(
     "--max-seconds",
     type=click.FloatRange(min=0.0, min_open=True),
-    help="Stop after this many seconds (verdict: unknown).",
+    help="Stop each spec's run after this many seconds, whatever it is doing (loading, compiling the model, "
+    "searching, BMC) (verdict: unknown).",
 )
 @click.option(
     "--max-memory",
     type=click.IntRange(min=1),
     metavar="MB",
-    help="Stop when the search's processes hold more than MB megabytes (MiB) of memory (verdict: unknown).",
+    help="Stop when gcverify's processes (its workers included) hold more than MB megabytes (MiB) of memory, "
+    "whatever the run is doing (verdict: unknown).",
 )
 @click.option("--deadlock", is_flag=True, help="Also report states where no process can move.")
 @click.option(
@@ -357,7 +371,8 @@ def check(
     symmetry: bool,
     workers: int,
 ) -> None:
-    """Check specs: each PATH is a .gcv file or a folder of them; none means the bundled specs."""
+    """Check specs: each PATH is a .gcv file or a folder of them; none means the bundled specs.
+    Ctrl-C stops the run with the results so far (unknown, exit code 20), printed and written."""
     files = spec_files(paths)
     if not files:
         Console(stderr=True).print("error: no spec files found (a spec file starts with 'spec NAME')")
@@ -380,7 +395,7 @@ def check(
     sys.exit(int(_run(files, overrides, config, traces, documents, itf_dir)))
 
 
-@main.command()
+@main.command(epilog=_exit_codes())
 @click.argument("spec", type=click.Path(dir_okay=False))
 @_common
 @click.option(
@@ -423,7 +438,11 @@ def prove(
     proc: str,
     prop: str,
 ) -> None:
-    """Check one spec with the symbolic (Z3) engine."""
+    """Check one spec with the symbolic (Z3) engine: --bmc K looks for a violation within K steps;
+    --induction proves the spec's `inductive` candidates k-inductive (with each invariant a proved
+    candidate implies; at the spec's sizes, or with --all-sizes for heaps of every size); --lemma
+    proves that one atomic run of --proc keeps --property from any state, for heaps of every size.
+    Ctrl-C stops it with the results so far (unknown, exit code 20)."""
     if sum((bmc_depth is not None, induction, lemma)) != 1:
         raise click.UsageError("say what to prove: one of --bmc K, --induction [--k K] [--all-sizes], or --lemma")
     if all_sizes and not induction:

@@ -20,8 +20,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from gcverify import __version__
-from gcverify.cli_progress import ProgressView
+from gcverify import __version__, wording
+from gcverify.cli_reporter import ProgressLine
 from gcverify.diagnostics import ExitCode, GcverifyError
 from gcverify.ir import nodes as n
 from gcverify.matrix import parse_axis
@@ -30,6 +30,7 @@ from gcverify.report.dot import render_trace_dots
 from gcverify.report.html import render_html
 from gcverify.report.lexer import highlight_diagnostic, highlight_trace
 from gcverify.report.text import trace_lines
+from gcverify.reporter import Reporter
 from gcverify.results import SpecResult, Verdict
 
 NO_GRAPHVIZ = (
@@ -59,7 +60,9 @@ def _overrides(sets: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def _check(display: str, prop: str, overrides: Mapping[str, str], config: CheckConfig) -> SpecResult:
+def _check(
+    display: str, prop: str, overrides: Mapping[str, str], config: CheckConfig, reporter: Reporter
+) -> SpecResult:
     """Load and check the spec file `display` (the path as given, which messages show); a property
     the spec does not have stops before the search."""
     path = Path(display)
@@ -75,13 +78,13 @@ def _check(display: str, prop: str, overrides: Mapping[str, str], config: CheckC
         return load_spec(path, {**overrides, **extra}, display)
 
     deadlock = config.check_deadlock or found.kind is n.PropertyKind.DEADLOCK
-    return check_spec(spec, replace(config, check_deadlock=deadlock), reload)
+    return check_spec(spec, replace(config, check_deadlock=deadlock), reload, reporter=reporter)
 
 
 def _no_trace(result: SpecResult, prop: str) -> _Stop:
     """Why there is no counterexample to draw: the verdict and its scope."""
     check = next(c for c in result.results if c.property.display == prop)
-    scope = f"{check.evidence.describe()}, with {result.scope()}"
+    scope = f"{wording.describe(check.evidence)}, with {result.scope()}"
     if check.verdict is Verdict.UNKNOWN:
         return _Stop(f"{result.name}: {prop} is unknown ({scope}); no counterexample to draw", ExitCode.UNKNOWN)
     return _Stop(f"{result.name}: {prop} {check.verdict.value} ({scope}); no counterexample to draw", ExitCode.USAGE)
@@ -207,12 +210,8 @@ def _trace(
     html_file: str | None,
     err: Console,
 ) -> ExitCode:
-    view = ProgressView(err, spec)
-    config = CheckConfig(overrides=overrides, engine=EngineChoice(engine), bmc_depth=depth, progress=view)
-    try:
-        result = _check(spec, prop, overrides, config)
-    finally:
-        view.close()
+    config = CheckConfig(overrides=overrides, engine=EngineChoice(engine), bmc_depth=depth)
+    result = _check(spec, prop, overrides, config, ProgressLine(err, spec))
     check = next((c for c in result.results if c.property.display == prop and c.finding is not None), None)
     if check is None:
         raise _no_trace(result, prop)

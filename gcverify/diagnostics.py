@@ -28,6 +28,24 @@ class ExitCode(enum.IntEnum):
     SYNTAX_ERROR = 150
     INTERNAL = 255
 
+    @property
+    def meaning(self) -> str:
+        """One line for `--help` and the docs."""
+        return _EXIT_MEANINGS[self]
+
+
+_EXIT_MEANINGS = {
+    ExitCode.OK: "every expectation met (no expect lines: every invariant holds)",
+    ExitCode.USAGE: "a command-line usage error",
+    ExitCode.DEADLOCK: "a deadlock found (with --deadlock)",
+    ExitCode.VIOLATION: "a property violated against expectation, or one expected violated holds",
+    ExitCode.UNKNOWN: "unknown: a limit or Ctrl-C stopped the run before a verdict (partial results kept)",
+    ExitCode.ASSERTION: "a model fault: a failed assert, a nil dereference, a value out of its range",
+    ExitCode.STATIC_ERROR: "a name, type or static error in a spec, or a bad --set",
+    ExitCode.SYNTAX_ERROR: "a syntax error in a spec",
+    ExitCode.INTERNAL: "an internal error in gcverify (please report it)",
+}
+
 
 class Code(enum.Enum):
     """Every diagnostic code gcverify can emit, with its one-line description."""
@@ -47,7 +65,7 @@ class Code(enum.Enum):
     ARITY = ("GCV205", "a call or index with the wrong number of arguments")
     NOT_ASSIGNABLE = ("GCV206", "an assignment to something that is not a state variable or local")
     IMPORT_NOT_FOUND = ("GCV207", "an imported file that cannot be found")
-    RESERVED_NAME = ("GCV208", "a property given the name of a built-in property (deadlock, runtime_error)")
+    RESERVED_NAME = ("GCV210", "a property given the name of a built-in property (deadlock, runtime_error)")
     # GCV3xx: static semantics
     SCALARSET = ("GCV301", "a scalarset value used as a number or ordered")
     NOT_CONSTANT = ("GCV302", "an expression that must be constant is not")
@@ -64,7 +82,8 @@ class Code(enum.Enum):
     BAD_SET = ("GCV401", "a --set option that does not name a constant or gives a bad value")
     IO = ("GCV402", "a file that cannot be read")
     TOO_LARGE = ("GCV403", "a model too large to build")
-    UNKNOWN_PROPERTY = ("GCV410", "a --property that names no property of the spec")
+    STOPPED = ("GCV410", "a time or memory limit, or Ctrl-C, stopped the run while the spec was loaded")
+    UNKNOWN_PROPERTY = ("GCV411", "a --property that names no property of the spec")
     # GCV9xx: internal
     INTERNAL = ("GCV900", "a bug in gcverify")
 
@@ -79,6 +98,8 @@ class Code(enum.Enum):
     @property
     def family(self) -> ExitCode:
         n = int(self.id[3:])
+        if self is Code.STOPPED:
+            return ExitCode.UNKNOWN  # not checked to the end: not an error in the spec
         if n < 200:
             return ExitCode.SYNTAX_ERROR
         if n < 900:

@@ -1,8 +1,11 @@
 """The driver: parse -> resolve -> lower -> model -> engine -> results.
 
 Owns: `load_spec` (a file to a lowered `ir.Spec`), `check_spec` (one spec through the chosen engine
-to a `SpecResult`), `CheckConfig`, and turning an engine's raw outcome into results whose
-counterexamples have been replayed.  Each stage gets the whole previous artifact and nothing else.
+to a `SpecResult`), `CheckConfig`, `parse_overrides` (the one parser of `--set NAME=VALUE`) and
+which properties a check decides (`selected`).  An engine returns its raw outcome, which
+gcverify/assemble.py turns into results; what happens meanwhile goes to a `Reporter`
+(gcverify/reporter.py): the spec's start and end from here, progress from the engine.
+Each stage gets the whole previous artifact and nothing else.
 The symbolic engine is imported lazily, so the explicit one runs without z3 loaded.
 """
 
@@ -12,36 +15,18 @@ import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import assert_never
 
-from gcverify.diagnostics import Code, Diagnostic, GcverifyError, InternalError
+from gcverify import assemble, wording
+from gcverify.budget import Budget, Interrupt, Limits, Stopped
+from gcverify.diagnostics import Code, Diagnostic, GcverifyError
 from gcverify.dsl.loader import load
-from gcverify.explore.search import ExploreConfig, Progress, Search, explore
+from gcverify.explore.search import ExploreConfig, explore
 from gcverify.ir import nodes as n
 from gcverify.ir.lower import lower
 from gcverify.ir.resolve import resolve
-from gcverify.results import (
-    BoundedDepth,
-    CheckResult,
-    Engine,
-    Evidence,
-    ExhaustiveSearch,
-    Finding,
-    FindingKind,
-    Found,
-    Inductive,
-    Lemma,
-    NotInductive,
-    Partial,
-    Refuted,
-    SearchStats,
-    SolverUnknown,
-    SpecResult,
-    Verdict,
-)
+from gcverify.reporter import SILENT, Reporter
+from gcverify.results import Engine, SpecResult, Verdict
 from gcverify.semantics.model import Model
-from gcverify.semantics.replay import check_counterexample, replay
-from gcverify.semantics.state import ActionInstance, Trace
 
 
 class EngineChoice(enum.Enum):
@@ -69,7 +54,6 @@ class CheckConfig:
     lemma_proc: str = "store"
     lemma_property: str = "strong_tricolor"
     solver_timeout: float | None = None
-    progress: Callable[[Progress], None] | None = None
 
 
 def parse_overrides(texts: Iterable[str]) -> dict[str, str]:
@@ -84,90 +68,119 @@ def parse_overrides(texts: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def load_spec(path: Path, overrides: Mapping[str, str] | None = None, display: str | None = None) -> n.Spec:
-    """Parse, resolve and lower a spec file.  Raises GcverifyError with diagnostics."""
+def load_spec(
+    path: Path, overrides: Mapping[str, str] | None = None, display: str | None = None, budget: Budget | None = None
+) -> n.Spec:
+    """Parse, resolve and lower a spec file.  Raises GcverifyError with diagnostics, and `Stopped`
+    when `budget` (time, memory, Ctrl-C) runs out."""
     program = load(path, display)
-    return lower(resolve(program.modules, program.files, overrides or {}, program.imports))
+    if budget is not None:
+        budget.check("loading the spec")
+    resolved = resolve(program.modules, program.files, overrides or {}, program.imports)
+    if budget is not None:
+        budget.check("resolving the spec")
+    return lower(resolved, budget)
 
 
 Reload = Callable[[Mapping[str, str]], n.Spec]
 
 
-def check_spec(spec: n.Spec, config: CheckConfig, reload: Reload | None = None) -> SpecResult:
+def budget_for(
+    config: CheckConfig, interrupt: Interrupt | None = None, report: Callable[[str, float], None] | None = None
+) -> Budget:
+    """A budget with `config`'s time and memory limits, starting now (`report`: see `Budget`)."""
+    return Budget(Limits(max_seconds=config.max_seconds, max_memory_mb=config.max_memory_mb), interrupt, report)
+
+
+def check_spec(
+    spec: n.Spec,
+    config: CheckConfig,
+    reload: Reload | None = None,
+    budget: Budget | None = None,
+    reporter: Reporter = SILENT,
+) -> SpecResult:
     """`reload(overrides)`: the same spec file with more constants overridden; the proofs for every
-    size need it to show a counterexample at the size it has."""
+    size need it to show a counterexample at the size it has.  `budget`: the time, memory and Ctrl-C
+    budget of every phase (default: `config`'s limits, from now); once it is spent, the properties
+    not yet decided are unknown, with the reason.  `reporter` hears the check start, its progress
+    and its end (with no result if it raises)."""
+    budget = budget or budget_for(config)
+    reporter.spec_started(spec)
+    try:
+        result = _check(spec, config, reload, budget, reporter)
+    except BaseException:
+        reporter.spec_finished(spec, None)
+        raise
+    reporter.spec_finished(spec, result)
+    return result
+
+
+def _check(spec: n.Spec, config: CheckConfig, reload: Reload | None, budget: Budget, reporter: Reporter) -> SpecResult:
     if config.engine is EngineChoice.BMC:
-        return bmc_spec(spec, config)
+        return bmc_spec(spec, config, budget, reporter)
     if config.engine is EngineChoice.INDUCTION:
-        return induction_spec(spec, config, _resizer(spec, reload) if config.all_sizes else None)
+        return induction_spec(spec, config, _resizer(spec, reload) if config.all_sizes else None, budget)
     if config.engine is EngineChoice.LEMMA:
-        return lemma_result(spec, config, _resizer(spec, reload))
-    model = Model(spec)
-    search = explore(
-        model,
-        ExploreConfig(
-            max_states=config.max_states,
-            max_seconds=config.max_seconds,
-            max_memory_mb=config.max_memory_mb,
-            check_deadlock=_deadlock_checked(spec, config),
-            properties=selected(spec, config),
-            symmetry=config.symmetry,
-            workers=config.workers,
-            progress=config.progress,
-        ),
-    )
-    result = SpecResult(
-        spec=spec,
-        results=tuple(_explicit_results(model, search, config)),
-        states=search.states,
-        depth=search.depth,
-        seconds=search.seconds,
-        complete=search.complete,
-        search=_search_stats(search),
-    )
-    if config.engine is EngineChoice.AUTO and any(c.verdict is Verdict.UNKNOWN for c in result.results):
-        bounded = {c.property: c for c in bmc_spec(spec, config).results}
+        return lemma_result(spec, config, _resizer(spec, reload), budget)
+    props = selected(spec, config)
+    try:
+        model = Model(spec, budget)
+        search = explore(
+            model,
+            ExploreConfig(
+                max_states=config.max_states,
+                check_deadlock=_deadlock_checked(spec, config),
+                properties=props,
+                symmetry=config.symmetry,
+                workers=config.workers,
+            ),
+            budget,
+            reporter,
+        )
+    except Stopped as stop:
+        return assemble.stopped(spec, props, Engine.EXPLICIT, stop.message, budget.elapsed())
+    result = assemble.explicit(model, search, props)
+    # auto: BMC for what the search left unknown, within limits of its own (the search may have
+    # spent --max-seconds), unless the run was interrupted
+    unknown = any(c.verdict is Verdict.UNKNOWN for c in result.results)
+    if config.engine is EngineChoice.AUTO and unknown and not budget.interrupt.is_set:
+        again = Budget(budget.limits, budget.interrupt, budget.report)
+        bounded = {c.property: c for c in bmc_spec(spec, config, again, reporter).results}
         merged = tuple(bounded.get(c.property, c) if c.verdict is Verdict.UNKNOWN else c for c in result.results)
         result = replace(result, results=merged)
     return result
 
 
-def bmc_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
+def bmc_spec(
+    spec: n.Spec, config: CheckConfig, budget: Budget | None = None, reporter: Reporter = SILENT
+) -> SpecResult:
     from gcverify.symbolic.bmc import bmc
 
-    model = Model(spec)
-    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
-    report = config.progress
+    budget = budget or budget_for(config)
     props = selected(spec, config)
-    outcome = bmc(
-        spec,
-        config.bmc_depth,
-        timeout,
-        None if report is None else lambda k, sec: report(Progress(0, k, 0, sec)),
-        properties=props,
-    )
-    out: list[CheckResult] = []
-    for prop in props:
-        evidence: Evidence
-        trace = outcome.traces.get(prop)
-        finding = _finding(model, prop, trace) if trace is not None else None
-        if prop.kind is n.PropertyKind.DEADLOCK:
-            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(0, "deadlock is checked by the explicit engine only")
-        elif finding is not None:
-            verdict, evidence = Verdict.VIOLATED, Found(0, len(finding.trace))
-        elif outcome.unknown:
-            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(outcome.depth, outcome.unknown)
-        else:
-            verdict, evidence = Verdict.HOLDS, BoundedDepth(outcome.depth)
-        out.append(_result(spec, prop, verdict, evidence, finding, Engine.BMC, 0, outcome.depth, outcome.seconds))
-    return SpecResult(
-        spec=spec,
-        results=tuple(out),
-        states=0,
-        depth=outcome.depth,
-        seconds=outcome.seconds,
-        complete=outcome.unknown is None,
-    )
+    try:
+        model = Model(spec, budget)
+    except Stopped as stop:
+        symbolic = [p for p in props if p.kind is not n.PropertyKind.DEADLOCK]
+        return assemble.stopped(spec, symbolic, Engine.BMC, stop.message, budget.elapsed())
+    outcome = bmc(spec, config.bmc_depth, _timeout_ms(config, budget), reporter, budget=budget, properties=props)
+    return assemble.bounded(model, outcome, props)
+
+
+def _timeout_ms(config: CheckConfig, budget: Budget) -> int | None:
+    """The Z3 timeout of one query: --solver-timeout, and at most the time the budget has left."""
+    return budget.solver_timeout_ms(int(config.solver_timeout * 1000) if config.solver_timeout else None)
+
+
+def _unknown_why(budget: Budget, unknown: str | None, where: str) -> str:
+    """Why a proof ended unknown: the budget's reason when the budget is spent (its time limit is
+    every query's timeout; Ctrl-C during a query cancels it, and then ends the run too), else the
+    solver's."""
+    unknown = unknown or wording.SOLVER_GAVE_UP
+    if "interrupted from keyboard" in unknown:
+        budget.interrupt.set()
+    stop = budget.reason()
+    return f"{stop} while {where}" if stop else unknown
 
 
 def _resizer(spec: n.Spec, reload: Reload | None) -> Callable[[int], n.Spec]:
@@ -187,36 +200,33 @@ def _resizer(spec: n.Spec, reload: Reload | None) -> Callable[[int], n.Spec]:
     return lambda k: reload({const: str(k)})
 
 
-def lemma_result(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec]) -> SpecResult:
+def lemma_result(
+    spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec], budget: Budget | None = None
+) -> SpecResult:
     """The write-barrier lemma (symbolic/lemma.py) as one result."""
     from gcverify.symbolic.lemma import prove_lemma
 
-    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
+    budget = budget or budget_for(config)
     proc, prop = config.lemma_proc, config.lemma_property
-    got = prove_lemma(spec, resize, proc, prop, timeout)
-    prop_ = n.Property(n.PropertyKind.LEMMA, f"{proc} keeps {prop}", span=got.spec.actions[0].span)
-    evidence: Evidence
-    finding = None
-    if got.proved:
-        verdict, evidence = Verdict.HOLDS, Lemma(proc)
-    elif got.trace is not None:
-        heap = got.spec.heap
-        verdict, evidence = Verdict.VIOLATED, Refuted(proc, heap.objects.size if heap else 0)
-        message = f"the step faults ({got.fault})" if got.fault else f"fails: {prop}"
-        finding = Finding(
-            kind=FindingKind.LEMMA, trace=got.trace, message=message, span=got.spec.actions[0].span, spec=got.spec
-        )
-    else:
-        verdict, evidence = Verdict.UNKNOWN, SolverUnknown(1, got.unknown or "the solver gave up")
-    result = _result(spec, prop_, verdict, evidence, finding, Engine.LEMMA, 0, 1, got.seconds)
-    return SpecResult(spec=spec, results=(result,), states=0, depth=1, seconds=got.seconds, complete=True)
+    try:
+        budget.check("proving the lemma")
+        got = prove_lemma(spec, resize, proc, prop, _timeout_ms(config, budget))  # resize: loads within budget
+    except Stopped as stop:
+        lemma = n.Property(n.PropertyKind.LEMMA, f"{proc} keeps {prop}")
+        return assemble.stopped(spec, [lemma], Engine.LEMMA, stop.message, budget.elapsed(), depth=1)
+    if not got.proved and got.trace is None:
+        got = replace(got, unknown=_unknown_why(budget, got.unknown, "proving the lemma"))
+    return assemble.lemma(spec, got, proc, prop)
 
 
-def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec] | None = None) -> SpecResult:
+def induction_spec(
+    spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec] | None = None, budget: Budget | None = None
+) -> SpecResult:
     """Each `inductive` candidate: proved k-inductive (and with it every invariant it implies), or a
     counterexample to induction.  Invariants no inductive candidate implies stay unknown.  With
-    `resize`, for heaps of every size (1-induction; counterexamples shown at their own size)."""
-    from gcverify.symbolic.induction import prove_inductive, prove_inductive_all_sizes
+    `resize`, for heaps of every size (1-induction; counterexamples shown at their own size).  Once
+    `budget` is spent, the candidates not yet proved are unknown, with the reason."""
+    from gcverify.symbolic.induction import InductionOutcome, prove_inductive, prove_inductive_all_sizes
 
     if not spec.inductives:
         raise GcverifyError(
@@ -228,124 +238,28 @@ def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.
                 )
             ]
         )
-    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
+    budget = budget or budget_for(config)
     k = config.induction_k
-    out: list[CheckResult] = []
-    proved: dict[int, str] = {}
-    total = 0.0
+    outcomes: list[InductionOutcome] = []
     for index, cand in enumerate(spec.inductives):
-        if resize is not None:
-            got = prove_inductive_all_sizes(spec, index, resize, timeout)
-        else:
-            got = prove_inductive(spec, index, k, timeout)
-        total += got.seconds
-        evidence: Evidence
-        finding = None
-        if got.inductive:
-            verdict, evidence = Verdict.HOLDS, Inductive(k, cand.name, resize is not None)
-            for i in got.implied:
-                proved.setdefault(i, cand.name)
-        elif got.cti is not None:
-            failing = ", ".join(got.cti.failing)
-            kind = FindingKind.INVARIANT if got.cti.base else FindingKind.CTI
-            finding = Finding(
-                kind=kind, trace=got.cti.trace, message=f"fails: {failing}", span=cand.span, spec=got.cti.spec
-            )
-            if got.cti.base:
-                verdict, evidence = Verdict.VIOLATED, Found(0, len(got.cti.trace))
+        where = f"proving {cand.name}"
+        if stop := budget.reason():
+            outcomes.append(InductionOutcome(False, None, (), f"{stop} before {where}", 0.0))
+            continue
+        timeout = _timeout_ms(config, budget)
+        try:
+            if resize is not None:
+                got = prove_inductive_all_sizes(spec, index, resize, timeout)
             else:
-                verdict, evidence = Verdict.UNKNOWN, NotInductive(k)
-        else:
-            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, got.unknown or "the solver gave up")
-        prop = n.Property(n.PropertyKind.INDUCTIVE, cand.name, index, cand.span)
-        out.append(_result(spec, prop, verdict, evidence, finding, Engine.INDUCTION, 0, k, got.seconds))
-    for i in range(len(spec.invariants)):
-        if i in proved:
-            verdict, evidence = Verdict.HOLDS, Inductive(k, proved[i], resize is not None)
-        else:
-            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, "no proved inductive candidate implies it")
-        out.append(_result(spec, spec.invariant_property(i), verdict, evidence, None, Engine.INDUCTION, 0, k, 0.0))
-    return SpecResult(spec=spec, results=tuple(out), states=0, depth=k, seconds=total, complete=True)
-
-
-def _result(
-    spec: n.Spec,
-    prop: n.Property,
-    verdict: Verdict,
-    evidence: Evidence,
-    finding: Finding | None,
-    engine: Engine,
-    states: int,
-    depth: int,
-    seconds: float,
-) -> CheckResult:
-    """The one place a result is assembled: the property's expectation is looked up here."""
-    exp = spec.expectation(prop)
-    return CheckResult(
-        property=prop,
-        verdict=verdict,
-        evidence=evidence,
-        expected=exp.verdict if exp else None,
-        within=exp.within if exp else None,
-        finding=finding,
-        engine=engine,
-        states=states,
-        depth=len(finding.trace) if finding else depth,
-        seconds=seconds,
-        span=prop.span,
-    )
-
-
-def _finding(model: Model, prop: n.Property, trace: Trace) -> Finding:
-    """A counterexample to a safety property, checked once more by replay, with what it shows:
-    the witnesses of a false invariant, the fault of the last step, or the deadlock."""
-    check_counterexample(model, trace, prop)
-    match prop.kind:
-        case n.PropertyKind.INVARIANT:
-            where = model.witnesses(prop.index, trace.last)
-            message = f"false for {'; '.join(where[:4])}" + (" …" if len(where) > 4 else "") if where else ""
-            return Finding(kind=FindingKind.INVARIANT, trace=trace, message=message, span=prop.span)
-        case n.PropertyKind.ASSERTION | n.PropertyKind.RUNTIME:
-            pre = trace.steps[-2].state if len(trace.steps) > 1 else trace.init
-            tr = model.step(pre, trace.steps[-1].action)
-            assert tr is not None and tr.fault is not None
-            return Finding(kind=FindingKind.FAULT, trace=trace, message=tr.fault.kind.value, span=tr.fault.span)
-        case n.PropertyKind.DEADLOCK:
-            return Finding(kind=FindingKind.DEADLOCK, trace=trace, message="no process can take a step")
-        case n.PropertyKind.INDUCTIVE | n.PropertyKind.LEMMA:
-            raise InternalError(f"a {prop.kind.value} counterexample is not a trace from the initial state")
-        case _:
-            assert_never(prop.kind)
-
-
-def _search_stats(search: Search) -> SearchStats:
-    return SearchStats(
-        generated=search.generated,
-        unreduced_states=search.unreduced_states,
-        collision_calculated=search.collision_calculated,
-        collision_observed=search.collision_observed,
-        bytes_per_state=search.bytes_per_state,
-        workers=search.workers,
-    )
-
-
-def _explicit_results(model: Model, search: Search, config: CheckConfig) -> list[CheckResult]:
-    spec = model.spec
-    out: list[CheckResult] = []
-    for prop in selected(spec, config):
-        evidence: Evidence
-        path = _search_path(model, search, prop)
-        finding = None if path is None else _finding(model, prop, replay(model, model.initial(), path))
-        if finding is not None:
-            verdict, evidence = Verdict.VIOLATED, Found(search.states, len(finding.trace))
-        elif search.complete:
-            verdict, evidence = Verdict.HOLDS, ExhaustiveSearch(search.states, search.depth)
-        else:
-            reason = search.stop_reason or "the search stopped once every other property was violated"
-            verdict, evidence = Verdict.UNKNOWN, Partial(search.states, search.depth, reason)
-        figures = (search.states, search.depth, search.seconds)
-        out.append(_result(spec, prop, verdict, evidence, finding, Engine.EXPLICIT, *figures))
-    return out
+                got = prove_inductive(spec, index, k, timeout, budget)
+        except Stopped as spent:
+            outcomes.append(InductionOutcome(False, None, (), spent.message, 0.0))
+            continue
+        if not got.inductive and got.cti is None:
+            got = replace(got, unknown=_unknown_why(budget, got.unknown, where))
+        outcomes.append(got)
+    result = assemble.induction(spec, outcomes, k, resize is not None)
+    return replace(result, complete=not budget.reason())
 
 
 def selected(spec: n.Spec, config: CheckConfig) -> tuple[n.Property, ...]:
@@ -371,19 +285,3 @@ def selected(spec: n.Spec, config: CheckConfig) -> tuple[n.Property, ...]:
 
 def _deadlock_checked(spec: n.Spec, config: CheckConfig) -> bool:
     return config.check_deadlock or spec.checks_deadlock
-
-
-def _search_path(model: Model, search: Search, prop: n.Property) -> list[ActionInstance] | None:
-    """The actions from the initial state to a violation of `prop` the search found, if any."""
-    match prop.kind:
-        case n.PropertyKind.INVARIANT:
-            target = search.violations.get(prop.index)
-            return None if target is None else search.path(model, target)
-        case n.PropertyKind.ASSERTION | n.PropertyKind.RUNTIME:
-            return search.fault_path(model, prop.index) if prop.index in search.faults else None
-        case n.PropertyKind.DEADLOCK:
-            return None if search.deadlock is None else search.path(model, search.deadlock)
-        case n.PropertyKind.INDUCTIVE | n.PropertyKind.LEMMA:
-            return None
-        case _:
-            assert_never(prop.kind)

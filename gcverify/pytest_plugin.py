@@ -20,11 +20,12 @@ from typing import Any
 
 import pytest
 
+from gcverify import wording
 from gcverify.diagnostics import GcverifyError
 from gcverify.dsl.loader import is_spec
 from gcverify.ir import nodes as n
 from gcverify.pipeline import CheckConfig, check_spec, load_spec, parse_overrides
-from gcverify.report.text import expectation_text, render_trace
+from gcverify.report.text import render_trace
 from gcverify.results import CheckResult, SpecResult, Verdict
 
 MARKERS = {
@@ -184,7 +185,7 @@ class LoadItem(PropertyItem):
 
 
 def _explain(result: SpecResult, check: CheckResult) -> str:
-    head = expectation_text(result, check)
+    head = wording.expectation(result, check)
     if check.verdict is Verdict.UNKNOWN:
         head += "\nThe check stopped early; raise --gcverify-max-states / --gcverify-max-seconds or remove them."
     if check.finding is not None:

@@ -24,7 +24,6 @@ violating state with the least fingerprint of the shallowest violating level.
 from __future__ import annotations
 
 import itertools
-import os
 from array import array
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -56,15 +55,6 @@ _CODES: tuple[tuple[IntCode, int, int], ...] = (
     ("h", -32768, 32767),
     ("i", -(1 << 31), (1 << 31) - 1),
 )
-
-
-def resident_bytes(pid: int) -> int:
-    """The resident memory of a process (0 where /proc cannot tell)."""
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
 
 
 class Codec:

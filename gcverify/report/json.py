@@ -15,54 +15,48 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from gcverify.report.text import instance_text
-from gcverify.report.view import changes, element_lines, heap_line
+from gcverify import wording
+from gcverify.report.view import trace_view
 from gcverify.results import (
     CheckResult,
     LoadError,
     SpecResult,
 )
-from gcverify.semantics.layout import Layout
 
 SCHEMA_VERSION = 2
 
 
 def _evidence(c: CheckResult) -> dict[str, Any]:
-    return {"kind": c.evidence.kind, **dataclasses.asdict(c.evidence), "text": c.evidence.describe()}
+    return {"kind": c.evidence.kind, **dataclasses.asdict(c.evidence), "text": wording.describe(c.evidence)}
 
 
 def _trace(r: SpecResult, c: CheckResult) -> dict[str, Any] | None:
     if c.finding is None:
         return None
-    spec = c.finding.spec or r.spec
-    layout = Layout(spec)
-    steps = []
-    prev = c.finding.trace.init
-    for i, step in enumerate(c.finding.trace.steps, 1):
-        action = spec.actions[step.action.action]
-        who, args = instance_text(spec, step.action)
-        steps.append(
-            {
-                "step": i,
-                "process": who,
-                "action": action.label,
-                "args": args,
-                "location": str(action.span) if action.span else None,
-                "changes": {ch.name: [ch.before, ch.after] for ch in changes(spec, layout, prev, step.state)},
-                "heap": heap_line(spec, layout, step.state),
-                "elements": element_lines(spec, layout, step.state),
-            }
-        )
-        prev = step.state
+    view = trace_view(r, c)
+    first = view.states[0]
+    steps = [
+        {
+            "step": step.index,
+            "process": step.who,
+            "action": step.action,
+            "args": step.args,
+            "location": str(step.span) if step.span else None,
+            "changes": {ch.name: [ch.before, ch.after] for ch in step.changes},
+            "heap": step.heap,
+            "elements": list(step.elements),
+        }
+        for step in view.steps
+    ]
     return {
-        "kind": c.finding.kind.value,
-        "message": c.finding.message,
-        "length": len(c.finding.trace),
-        "initial_heap": heap_line(spec, layout, c.finding.trace.init),
-        "initial_elements": element_lines(spec, layout, c.finding.trace.init),
-        "constants": dict(spec.consts),
+        "kind": view.kind.value,
+        "message": view.message,
+        "length": len(view),
+        "initial_heap": first.heap,
+        "initial_elements": list(first.elements),
+        "constants": dict(view.spec.consts),
         "steps": steps,
-        "location": str(c.finding.span) if c.finding.span else None,
+        "location": str(view.location) if view.location else None,
     }
 
 

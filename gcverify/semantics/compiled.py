@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from gcverify.budget import Budget
 from gcverify.ir import nodes as n
 from gcverify.semantics.concrete import CONCRETE
 from gcverify.semantics.interp import Disabled, Interpreter, Stop
@@ -76,10 +77,11 @@ class _LastReach:
 
 
 class _Builder:
-    def __init__(self, spec: n.Spec, layout: Layout) -> None:
+    def __init__(self, spec: n.Spec, layout: Layout, budget: Budget | None = None) -> None:
         self.spec = spec
+        self.budget = budget
         self.layout = layout
-        self.ops = SourceOps()
+        self.ops = SourceOps(budget=budget)
         self.interp: Interpreter[Node] = Interpreter(spec, self.ops, layout)
         self.leaves: list[Node] = []
         for v, vl in zip(spec.vars, layout.vars, strict=True):
@@ -111,6 +113,8 @@ class _Builder:
         script: list[int] = []
         budget = MAX_SPLITS
         while True:
+            if self.budget is not None:
+                self.budget.check("compiling the model")
             self.ops.start(script, budget)
             leaf = self.run_once(inst)
             budget = self.ops.splits
@@ -241,6 +245,8 @@ class _Builder:
         return [*out, "tuple(_p)"]
 
     def invariant(self, index: int) -> str:
+        if self.budget is not None:
+            self.budget.check("compiling the model")
         self.ops.table.clear()
         self.ops.start([], 0)  # a property is one expression: merged, never split
         fn = self.interp.invariant(index)
@@ -264,8 +270,10 @@ def compile_model(
     instances: Sequence[ActionInstance],
     by_pc: dict[tuple[int, int], list[int]],
     pc_slots: Sequence[int],
+    budget: Budget | None = None,
 ) -> Compiled:
-    b = _Builder(spec, layout)
+    """`budget`: checked before each staging run (raises `Stopped`)."""
+    b = _Builder(spec, layout, budget)
     tables: dict[int, dict[int, str]] = {slot: {} for slot in pc_slots}
     for k, ((slot, pc), ts) in enumerate(sorted(by_pc.items())):
         name = f"_g{k}"

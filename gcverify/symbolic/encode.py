@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import z3
 
+from gcverify.budget import Budget
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError, Note
 from gcverify.ir import nodes as n
 from gcverify.ir.loops import independence
@@ -104,6 +105,17 @@ def width_for(spec: n.Spec) -> int:
     return max(hi.bit_length() + 2, 3)
 
 
+def gave_up(solver: z3.Solver, budget: Budget, where: str) -> str:
+    """Why `solver` answered unknown, `where` ("at depth 3"): the budget's reason when it is spent
+    (its time limit is the query's timeout; Ctrl-C during a query cancels it and marks the budget
+    interrupted), else Z3's own."""
+    why = solver.reason_unknown()
+    if why == "interrupted from keyboard":
+        budget.interrupt.set()
+    stop = budget.reason()
+    return f"{stop} while solving {where}" if stop else f"Z3 answered unknown ({why}) {where}"
+
+
 def unsupported(what: str, span: Span | None, err: NotFirstOrder, defined: Span | None = None) -> GcverifyError:
     """`what` (at `span`; its definition at `defined`) cannot be expressed for every heap size."""
     notes = (Note("defined here", defined),) if defined is not None and defined != span else ()
@@ -133,8 +145,10 @@ class StepVars:
 
 
 class Encoding:
-    def __init__(self, spec: n.Spec, all_sizes: bool = False) -> None:
+    def __init__(self, spec: n.Spec, all_sizes: bool = False, budget: Budget | None = None) -> None:
+        """`budget`: checked before each action is encoded (raises `Stopped`)."""
         self.spec = spec
+        self.budget = budget
         self.width = width_for(spec)
         self.unbounded: UnboundedZ3Ops | None = None
         self.ops: Z3Ops
@@ -154,6 +168,7 @@ class Encoding:
         else:
             self.ops = Z3Ops(self.width)
             self.layout = Layout(spec)
+        self.ops.budget = budget
         self.interp: Interpreter[z3.ExprRef] = Interpreter(spec, self.ops, self.layout)
         self.slots: list[Slot] = []
         for v, vl in zip(spec.vars, self.layout.vars, strict=True):
@@ -281,6 +296,8 @@ class Encoding:
         faults: dict[int, list[z3.BoolRef]] = {}
         writes: list[list[tuple[z3.BoolRef, z3.ExprRef]]] = [[] for _ in pre]
         for a, params in zip(self.spec.actions, sv.params, strict=True):
+            if self.budget is not None:
+                self.budget.check("encoding the transition relation")
             out = self.run(a, pre, params)
             if out is None:
                 continue

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import z3
 
+from gcverify.budget import Budget
 from gcverify.diagnostics import InternalError
 from gcverify.ir import nodes as n
 from gcverify.semantics.concrete import CONCRETE
@@ -56,13 +57,17 @@ def _holds(model: Model, e: n.Expr, state: State) -> bool:
         return False
 
 
-def prove_inductive(spec: n.Spec, index: int, k: int = 1, timeout_ms: int | None = None) -> InductionOutcome:
+def prove_inductive(
+    spec: n.Spec, index: int, k: int = 1, timeout_ms: int | None = None, budget: Budget | None = None
+) -> InductionOutcome:
+    """`budget` (time, memory, Ctrl-C): checked while encoding (raises `Stopped`) and before each
+    query, whose timeout is at most the time it has left."""
     start = time.monotonic()
     cand = spec.inductives[index]
-    enc = Encoding(spec)
-    model = Model(spec)
+    enc = Encoding(spec, budget=budget)
+    model = Model(spec, budget)
 
-    check = _checker(timeout_ms)
+    check = _checker(timeout_ms, budget)
     value = _value(enc, cand)
 
     # base case: the candidate holds in every state within k-1 steps of the initial state
@@ -239,10 +244,14 @@ def prove_inductive_all_sizes(
     return done(True, None, implied, None)
 
 
-def _checker(timeout_ms: int | None) -> Check:
+def _checker(timeout_ms: int | None, budget: Budget | None = None) -> Check:
     def check(solver: z3.Solver) -> z3.CheckSatResult:
-        if timeout_ms is not None:
-            solver.set("timeout", timeout_ms)
+        limit = timeout_ms
+        if budget is not None:
+            budget.check("proving by induction")
+            limit = budget.solver_timeout_ms(timeout_ms)
+        if limit is not None:
+            solver.set("timeout", limit)
         return solver.check()
 
     return check

@@ -11,6 +11,7 @@ from gcverify.cli import main
 from gcverify.diagnostics import ExitCode
 from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec
 from gcverify.results import BoundedDepth, Engine, SolverUnknown, Verdict
+from gcverify.wording import describe
 from tests.helpers import run
 
 ZOO = Path(__file__).resolve().parents[2] / "specs" / "barriers"
@@ -36,7 +37,7 @@ def test_bmc_bounded_holds_states_its_depth() -> None:
     for c in result.results:
         assert c.verdict is Verdict.HOLDS
         assert c.evidence == BoundedDepth(5)
-        assert "within 5 steps" in c.evidence.describe()
+        assert "within 5 steps" in describe(c.evidence)
 
 
 def test_too_short_a_bound_finds_nothing() -> None:

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from gcverify.budget import Budget, Limits, own_memory
 from gcverify.explore.search import ExploreConfig, Search, explore
 from gcverify.pipeline import CheckConfig, check_spec, load_spec
 from gcverify.results import Partial, SpecResult, Verdict
 from gcverify.semantics.model import Model
 from gcverify.semantics.replay import check_counterexample, replay
-from tests.helpers import run
+from tests.helpers import run, spec_from_text
 
 SPECS = Path(__file__).resolve().parents[2] / "specs" / "barriers"
 
@@ -92,8 +93,22 @@ def test_state_limit_is_exact_in_parallel() -> None:
     assert all(isinstance(c.evidence, Partial) and "state limit" in c.evidence.reason for c in result.results)
 
 
-def test_memory_limit_stops_a_parallel_search() -> None:
+def test_memory_limit_stops_a_run_before_its_parallel_search() -> None:
     text = "var x: 0..200 = 0\nprocess P { loop { await x < 200\n x := x + 1 } }\ninvariant ok: x <= 200\n"
     check, _ = run(text, max_memory_mb=1, workers=2).results
     assert check.verdict is Verdict.UNKNOWN
-    assert isinstance(check.evidence, Partial) and check.evidence.reason == "memory limit of 1 MB reached"
+    # this process alone holds more than 1 MB: the limit is reached as soon as it is looked at
+    assert isinstance(check.evidence, Partial)
+    assert check.evidence.reason == "memory limit of 1 MB reached while building the model"
+
+
+def test_memory_limit_stops_a_parallel_search() -> None:
+    """The search counts the workers' memory too: a limit this process alone keeps below (so the
+    model is built and the workers start) is passed once two workers hold their copies."""
+    text = "var x: 0..200 = 0\nprocess P { loop { await x < 200\n x := x + 1 } }\ninvariant ok: x <= 200\n"
+    model = Model(spec_from_text(text))
+    model.compile()
+    limit = (own_memory() * 3 // 2) >> 20
+    search = explore(model, ExploreConfig(symmetry=False, workers=2), Budget(Limits(max_memory_mb=limit)))
+    assert not search.complete
+    assert search.stop_reason == f"memory limit of {limit:,} MB reached"

@@ -10,6 +10,7 @@ from gcverify.diagnostics import Code, GcverifyError
 from gcverify.ir import nodes as n
 from gcverify.pipeline import EngineChoice
 from gcverify.results import CheckResult, FindingKind, SpecResult, Verdict
+from gcverify.wording import describe
 from tests.helpers import run, spec_from_text
 
 TWO_ASSERTS = """
@@ -159,4 +160,4 @@ def test_bmc_says_deadlock_is_not_its_to_check() -> None:
     text = "var x: 0..3 = 0\nprocess P { await x == 1 }\nexpect deadlock violated\n"
     [runtime, dead] = run(text, engine=EngineChoice.BMC, bmc_depth=2).results
     assert runtime.verdict is Verdict.HOLDS
-    assert dead.verdict is Verdict.UNKNOWN and "explicit engine only" in dead.evidence.describe()
+    assert dead.verdict is Verdict.UNKNOWN and "explicit engine only" in describe(dead.evidence)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from gcverify.budget import Budget
 from gcverify.diagnostics import GcverifyError
 from gcverify.ir import control as c
 from gcverify.ir import nodes as n
@@ -23,9 +24,10 @@ from gcverify.ir.resolve import Resolved
 from gcverify.ir.walk import children, stmt_children, stmt_exprs
 
 
-def lower(r: Resolved) -> n.Spec:
-    """Turn a resolved program into the transition system both engines check."""
-    prog = Program.start(r)
+def lower(r: Resolved, budget: Budget | None = None) -> n.Spec:
+    """Turn a resolved program into the transition system both engines check, within `budget`
+    (time, memory, Ctrl-C: raises `Stopped` once it is spent)."""
+    prog = Program.start(r, budget)
     processes = [lower_process(prog, i, p) for i, p in enumerate(r.processes)]
     procs = tuple(atomic_proc(prog, p, processes) for p in r.procs)
 

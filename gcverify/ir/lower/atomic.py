@@ -64,6 +64,8 @@ class StepLowerer:
         return out
 
     def stmt(self, st: c.SStmt, env: Env, params: Params, calls: tuple[int, ...]) -> list[n.Stmt]:
+        if self.prog.budget is not None:
+            self.prog.budget.check("lowering the spec")
         match st:
             case c.SAssign(target=t, value=v):
                 if t.sym is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from gcverify.budget import Budget
 from gcverify.ir import control as c
 from gcverify.ir import nodes as n
 from gcverify.ir.lower.cfg import Hole, Store
@@ -60,9 +61,10 @@ class Program:
     label_pcs: list[dict[str, list[int]]] = field(default_factory=list)  # per process: label -> pcs
     all_labels: list[set[str]] = field(default_factory=list)  # per process: the labels it declares
     passed_labels: set[tuple[int, str]] = field(default_factory=set)  # (process, label) some step passes
+    budget: Budget | None = None  # checked at each statement of an atomic step (raises `Stopped`)
 
     @classmethod
-    def start(cls, r: Resolved) -> Program:
+    def start(cls, r: Resolved, budget: Budget | None = None) -> Program:
         watched: set[int] = set()
         todo: list[c.PreExpr] = [d.body for d in r.defs] + [i.body for i in r.invariants]
         todo += [e for d in r.inductives for _, e in d.conjuncts]
@@ -71,7 +73,7 @@ class Program:
             if isinstance(e, c.LocalOf):
                 watched.add(e.sym)
             todo.extend(children(e))
-        return cls(r, list(r.vars), r.next_slot, StepCounter(r.procs), frozenset(watched))
+        return cls(r, list(r.vars), r.next_slot, StepCounter(r.procs), frozenset(watched), budget=budget)
 
     def fresh(self, sort: n.Sort, name: str) -> n.Bound:
         self.next_slot += 1
