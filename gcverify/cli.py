@@ -1,55 +1,33 @@
-"""The command line: `gcverify check PATH…`.
+"""The command line: `gcverify check PATH…` and `gcverify prove SPEC`.
 
-Owns: argument parsing (click), finding spec files, printing diagnostics, writing the results
-documents and choosing the exit code (docs/adr/0001-exit-codes.md).  The progress display and the
-results table are a Reporter (gcverify/cli_reporter.py).  No checking logic lives here.
+Owns: argument parsing (click), finding spec files, and dispatching: the run over the files is
+gcverify/session.py's `check_files`, what it prints is a Reporter (gcverify/cli_reporter.py), the
+documents are gcverify/report/documents.py's, and the exit code is the run's (results.exit_code,
+docs/adr/0001-exit-codes.md).  No checking, wording or rendering lives here.
 """
 
 from __future__ import annotations
 
 import contextlib
-import enum
 import signal
 import sys
 import threading
-import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
 from rich.console import Console
 
 from gcverify import __version__
-from gcverify.budget import Budget, Interrupt, Stopped
+from gcverify.budget import Interrupt
 from gcverify.cli_matrix import matrix
 from gcverify.cli_reporter import ConsoleReporter
 from gcverify.cli_trace import trace
-from gcverify.diagnostics import Code, ExitCode, GcverifyError, InternalError
+from gcverify.diagnostics import ExitCode
 from gcverify.dsl.loader import spec_files
-from gcverify.ir import nodes as n
-from gcverify.ir.nodes import PropertyKind
-from gcverify.pipeline import CheckConfig, EngineChoice, budget_for, check_spec, load_spec, parse_overrides
-from gcverify.report.itf import render_itf
-from gcverify.report.json import render_json
-from gcverify.report.junit import render_junit
-from gcverify.report.lexer import highlight_diagnostic
-from gcverify.report.sarif import render_sarif
-from gcverify.results import LoadError, SpecResult, Verdict
-
-SEVERITY = [
-    ExitCode.OK,
-    ExitCode.UNKNOWN,
-    ExitCode.DEADLOCK,
-    ExitCode.ASSERTION,
-    ExitCode.VIOLATION,
-    ExitCode.STATIC_ERROR,
-    ExitCode.SYNTAX_ERROR,
-    ExitCode.INTERNAL,
-]
-
-
-def _worse(a: ExitCode, b: ExitCode) -> ExitCode:
-    return a if SEVERITY.index(a) >= SEVERITY.index(b) else b
+from gcverify.pipeline import CheckConfig, EngineChoice, parse_overrides
+from gcverify.report.documents import Format, write_documents, write_itf
+from gcverify.session import check_files
 
 
 def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
@@ -57,22 +35,6 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
         return parse_overrides(values)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--set") from e
-
-
-def _exit_for(r: SpecResult) -> ExitCode:
-    code = ExitCode.OK
-    for c in r.results:
-        if c.met:
-            continue
-        if c.verdict is Verdict.UNKNOWN:
-            code = _worse(code, ExitCode.UNKNOWN)
-        elif c.property.kind in (PropertyKind.ASSERTION, PropertyKind.RUNTIME) and c.verdict is Verdict.VIOLATED:
-            code = _worse(code, ExitCode.ASSERTION)
-        elif c.property.kind is PropertyKind.DEADLOCK and c.verdict is Verdict.VIOLATED:
-            code = _worse(code, ExitCode.DEADLOCK)
-        else:
-            code = _worse(code, ExitCode.VIOLATION)
-    return code
 
 
 class _Main(click.Group):
@@ -93,12 +55,6 @@ def main() -> None:
     """gcverify: a model checker for garbage-collector correctness."""
 
 
-class Format(enum.Enum):
-    JSON = "json"
-    JUNIT = "junit"
-    SARIF = "sarif"
-
-
 def _run(
     files: list[tuple[Path, str]],
     overrides: dict[str, str],
@@ -107,84 +63,22 @@ def _run(
     documents: list[tuple[Format, str]],
     itf_dir: str | None = None,
 ) -> ExitCode:
-    """Check each file, print traces, the table and the scope of every `holds`; the exit code.
-    With `documents`, also write the results in each format to its target ('-': standard output,
-    and then the table goes to standard error so the document stays clean).  Ctrl-C stops the
-    checking (see `_interrupts`); what was found is still printed and written."""
-    interrupt = Interrupt()
-    with _interrupts(interrupt):
-        return _run_checks(files, overrides, config, traces, documents, itf_dir, interrupt)
-
-
-def _run_checks(
-    files: list[tuple[Path, str]],
-    overrides: dict[str, str],
-    config: CheckConfig,
-    traces: bool,
-    documents: list[tuple[Format, str]],
-    itf_dir: str | None,
-    interrupt: Interrupt,
-) -> ExitCode:
+    """Check each file (session.py) with the console as its reporter, then write the documents
+    ('-': standard output, and then the table goes to standard error so the document stays clean).
+    Ctrl-C stops the checking (see `_interrupts`); what was found is still printed and written."""
     to_stdout = any(target == "-" for _, target in documents)
     out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, emoji=False)
     if not out.is_terminal:
         out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, emoji=False, width=200)
     err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
-    code = ExitCode.OK
-    results: list[SpecResult] = []
-    errors: list[LoadError] = []
-    reporter = ConsoleReporter(err, out, traces)
-    for number, (path, display) in enumerate(files):
-        if interrupt.is_set:
-            err.print(f"interrupted: {len(files) - number} more spec file(s) not checked", markup=False)
-            break
-        reporter.loading(display)
-        budget = budget_for(config, interrupt, reporter.phase)
-        try:
-            spec = load_spec(path, overrides, display, budget)
-
-            def reload(
-                extra: Mapping[str, str], path: Path = path, display: str = display, budget: Budget = budget
-            ) -> n.Spec:
-                return load_spec(path, {**overrides, **extra}, display, budget)
-
-            result = check_spec(spec, config, reload, budget, reporter)
-        except GcverifyError as e:
-            for d in e.diagnostics:
-                err.print(highlight_diagnostic(d.render()))
-            errors.extend(LoadError(file=display, code=d.code, message=d.message, span=d.span) for d in e.diagnostics)
-            code = _worse(code, e.exit_code)
-            continue
-        except (Stopped, KeyboardInterrupt) as e:
-            # Stopped: the budget ran out before the spec was loaded; KeyboardInterrupt: a second
-            # Ctrl-C, which does not wait for the run to stop at its next check
-            reporter.close()
-            if isinstance(e, KeyboardInterrupt):
-                interrupt.set()
-            message = e.message if isinstance(e, Stopped) else "interrupted"
-            err.print(f"{display}: unknown: {message}", markup=False)
-            errors.append(LoadError(file=display, code=Code.STOPPED, message=message))
-            code = _worse(code, ExitCode.UNKNOWN)
-            continue
-        except (InternalError, Exception) as e:
-            err.print(f"internal error while checking {display}: {e}", markup=False)
-            err.print(traceback.format_exc(), markup=False)
-            err.print(f"This is a bug in gcverify {__version__}; please report it with the spec that caused it.")
-            code = _worse(code, ExitCode.INTERNAL)
-            continue
-        results.append(result)
-        code = _worse(code, _exit_for(result))
-    reporter.run_finished(results)
-    if itf_dir is not None:
-        _write_itf(results, Path(itf_dir), traces, err)
-    for fmt, target in documents:
-        if fmt is Format.JSON:
-            _write(render_json(results, errors), target)
-        elif fmt is Format.JUNIT:
-            _write(render_junit(results, errors), target)
-        elif fmt is Format.SARIF:
-            _write(render_sarif(results, errors, version=__version__), target)
-    return code
+    interrupt = Interrupt()
+    with _interrupts(interrupt):
+        run = check_files(files, overrides, config, ConsoleReporter(err, out, traces, __version__), interrupt)
+        if itf_dir is not None:
+            for r, prop, path in write_itf(run.results, Path(itf_dir), traces):
+                err.print(f"{r.name}: {prop}: counterexample written to {path}", markup=False)
+        write_documents(run.results, run.errors, documents, __version__)
+    return run.code
 
 
 @contextlib.contextmanager
@@ -208,17 +102,6 @@ def _interrupts(interrupt: Interrupt) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _write_itf(results: list[SpecResult], folder: Path, every: bool, err: Console) -> None:
-    """Each counterexample (the unexpected ones, or with `every` all) as FOLDER/SPEC.PROPERTY.itf.json."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for r in results:
-        for c in r.results:
-            if c.finding is not None and (every or not c.met):
-                path = folder / f"{r.name}.{c.property.slug}.itf.json"
-                path.write_text(render_itf(r, c) + "\n", encoding="utf-8")
-                err.print(f"{r.name}: {c.property}: counterexample written to {path}", markup=False)
-
-
 def _documents(
     json_out: str | None, junit: str | None, sarif: str | None, fmt: str | None, output: str
 ) -> list[tuple[Format, str]]:
@@ -229,13 +112,6 @@ def _documents(
     if sum(t == "-" for _, t in out) > 1:
         raise click.UsageError("only one results document can go to standard output ('-'); give the others a FILE")
     return out
-
-
-def _write(text: str, target: str) -> None:
-    if target == "-":
-        click.echo(text)
-    else:
-        Path(target).write_text(text + "\n", encoding="utf-8")
 
 
 def _exit_codes() -> str:

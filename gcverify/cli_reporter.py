@@ -5,7 +5,8 @@ and only if standard error is a terminal (`check`, `prove` and `trace` use it), 
 `ConsoleReporter`, which adds the final output of `check` and `prove`: each counterexample as the
 check of its spec finishes (the unexpected ones, or all of them with --traces), and at the end of
 the run the results table and the notes under it (gcverify/wording.py's).
-Exit codes and the documents (--json, --junit, --sarif, --itf) stay with gcverify/cli.py.
+It is the `RunReporter` of gcverify/session.py: it also shows the problems of the files that gave no
+result.  The documents (--json, --junit, --sarif, --itf) are gcverify/report/documents.py's.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from gcverify import wording
+from gcverify.diagnostics import Diagnostic
 from gcverify.ir import nodes as n
-from gcverify.report.lexer import highlight_trace
+from gcverify.report.lexer import highlight_diagnostic, highlight_trace
 from gcverify.report.text import trace_lines
 from gcverify.reporter import Progress
 from gcverify.results import Engine, SpecResult
@@ -81,12 +83,32 @@ class ProgressLine:
 
 
 class ConsoleReporter(ProgressLine):
-    """`check`'s and `prove`'s output: progress on `err`; counterexamples and the table on `out`."""
+    """`check`'s and `prove`'s output (a session.RunReporter): progress and the problems of files
+    that gave no result on `err`; counterexamples and the table on `out`."""
 
-    def __init__(self, err: Console, out: Console, traces: bool) -> None:
+    def __init__(self, err: Console, out: Console, traces: bool, version: str) -> None:
         super().__init__(err)
         self.out = out
         self.traces = traces
+        self.version = version
+
+    def load_failed(self, file: str, diagnostics: Sequence[Diagnostic]) -> None:
+        self.close()
+        for d in diagnostics:
+            self.console.print(highlight_diagnostic(d.render()))
+
+    def stopped(self, file: str, reason: str) -> None:
+        self.close()
+        self.console.print(f"{file}: unknown: {reason}", markup=False)
+
+    def crashed(self, file: str, error: BaseException, trace: str) -> None:
+        self.close()
+        self.console.print(f"internal error while checking {file}: {error}", markup=False)
+        self.console.print(trace, markup=False)
+        self.console.print(f"This is a bug in gcverify {self.version}; please report it with the spec that caused it.")
+
+    def skipped(self, files: int) -> None:
+        self.console.print(f"interrupted: {files} more spec file(s) not checked", markup=False)
 
     def spec_finished(self, spec: n.Spec, result: SpecResult | None) -> None:
         super().spec_finished(spec, result)

@@ -14,7 +14,7 @@ import builtins
 import enum
 from dataclasses import dataclass
 
-from gcverify.diagnostics import Code
+from gcverify.diagnostics import Code, ExitCode
 from gcverify.ir import nodes as n
 from gcverify.semantics.state import Trace
 from gcverify.source import Span
@@ -257,3 +257,41 @@ class Cell:
     seconds: float = 0.0
     met: bool = True
     error: str | None = None
+
+
+# ---------------------------------------------------------------- exit codes (docs/adr/0001-exit-codes.md)
+
+SEVERITY = (
+    ExitCode.OK,
+    ExitCode.UNKNOWN,
+    ExitCode.DEADLOCK,
+    ExitCode.ASSERTION,
+    ExitCode.VIOLATION,
+    ExitCode.STATIC_ERROR,
+    ExitCode.SYNTAX_ERROR,
+    ExitCode.INTERNAL,
+)
+
+
+def worse(a: ExitCode, b: ExitCode) -> ExitCode:
+    """The more severe of two outcomes, in ADR 0001's order (`SEVERITY`, least severe first)."""
+    return a if SEVERITY.index(a) >= SEVERITY.index(b) else b
+
+
+def exit_code(result: SpecResult) -> ExitCode:
+    """The exit code of one spec's results: the most severe unmet expectation, by the property's
+    kind (NOTE(properties)): an unknown verdict 20, a deadlock 11, an assertion or runtime error
+    14, anything else 12."""
+    code = ExitCode.OK
+    for c in result.results:
+        if c.met:
+            continue
+        if c.verdict is Verdict.UNKNOWN:
+            code = worse(code, ExitCode.UNKNOWN)
+        elif c.property.kind in (n.PropertyKind.ASSERTION, n.PropertyKind.RUNTIME) and c.verdict is Verdict.VIOLATED:
+            code = worse(code, ExitCode.ASSERTION)
+        elif c.property.kind is n.PropertyKind.DEADLOCK and c.verdict is Verdict.VIOLATED:
+            code = worse(code, ExitCode.DEADLOCK)
+        else:
+            code = worse(code, ExitCode.VIOLATION)
+    return code
