@@ -18,7 +18,7 @@ Deterministic: no timestamps.  Must not import z3 or re-run anything.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, assert_never
 
 from gcverify.ir import nodes as n
 from gcverify.report.view import TraceView, trace_view
@@ -40,7 +40,8 @@ def value(sort: n.Sort, v: int) -> Any:
             if v == sort.nil:
                 return {"tag": "None", "value": {"#tup": []}}
             return {"tag": "Some", "value": sort.base.show(v)}
-    raise AssertionError(f"unknown sort {sort!r}")
+        case _:
+            assert_never(sort)
 
 
 def table(keys: tuple[n.FiniteSort, ...], sort: n.Sort, cells: list[int]) -> Any:
