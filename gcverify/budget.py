@@ -69,6 +69,9 @@ def own_memory() -> int:
     return resident_bytes(os.getpid())
 
 
+SOLVER_TIMER_SLACK = 0.1  # seconds: how early a solver's timer may fire before the timeout it was given
+
+
 class Budget:
     """The limits of one run, its monotonic start and its interrupt flag.  `reason()` is cheap (a
     clock read; memory is looked at every MEMORY_INTERVAL seconds), so phases may ask it in their
@@ -108,6 +111,22 @@ class Budget:
         ms = max(1, int(left * 1000))
         return ms if timeout_ms is None else min(ms, timeout_ms)
 
+    def after_solver(self, why: str) -> str:
+        """Why the run must stop after a solver query gave up with `why` (Z3's reason; "" while the
+        run may go on).  Ctrl-C cancels a query ("interrupted from keyboard") and so interrupts the
+        run; a query whose timeout was the time left may stop a timer tick before the time limit
+        itself has passed, and then the time limit is the reason."""
+        if "interrupted from keyboard" in why:
+            self.interrupt.set()
+        stop = self.reason()
+        left = self.remaining()
+        if not stop and "timeout" in why and left is not None and left <= SOLVER_TIMER_SLACK:
+            stop = self.time_limit()
+        return stop
+
+    def time_limit(self) -> str:
+        return f"time limit of {self.limits.max_seconds:g} s reached"
+
     def reason(self, memory: Callable[[], int] = own_memory) -> str:
         """Why the run must stop ("" while it may go on).  `memory`: the resident bytes to compare
         with the memory limit (default: this process's)."""
@@ -116,7 +135,7 @@ class Budget:
         limits = self.limits
         now = time.monotonic()
         if limits.max_seconds is not None and now - self.start > limits.max_seconds:
-            return f"time limit of {limits.max_seconds:g} s reached"
+            return self.time_limit()
         if limits.max_memory_mb is not None and not self._over_memory and now >= self._next_memory:
             self._next_memory = now + MEMORY_INTERVAL
             self._over_memory = memory() > limits.max_memory_mb << 20

@@ -177,9 +177,7 @@ def _unknown_why(budget: Budget, unknown: str | None, where: str) -> str:
     every query's timeout; Ctrl-C during a query cancels it, and then ends the run too), else the
     solver's."""
     unknown = unknown or wording.SOLVER_GAVE_UP
-    if "interrupted from keyboard" in unknown:
-        budget.interrupt.set()
-    stop = budget.reason()
+    stop = budget.after_solver(unknown)
     return f"{stop} while {where}" if stop else unknown
 
 

@@ -108,11 +108,9 @@ def width_for(spec: n.Spec) -> int:
 def gave_up(solver: z3.Solver, budget: Budget, where: str) -> str:
     """Why `solver` answered unknown, `where` ("at depth 3"): the budget's reason when it is spent
     (its time limit is the query's timeout; Ctrl-C during a query cancels it and marks the budget
-    interrupted), else Z3's own."""
+    interrupted: see `Budget.after_solver`), else Z3's own."""
     why = solver.reason_unknown()
-    if why == "interrupted from keyboard":
-        budget.interrupt.set()
-    stop = budget.reason()
+    stop = budget.after_solver(why)
     return f"{stop} while solving {where}" if stop else f"Z3 answered unknown ({why}) {where}"
 
 

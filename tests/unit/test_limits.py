@@ -339,3 +339,14 @@ def test_help_lists_every_exit_code_and_explains_the_engines(command: str) -> No
         assert re.search(rf"^\s*{int(code)}  {re.escape(code.meaning)}$", done.stdout, re.MULTILINE), code
     text = " ".join(done.stdout.split())
     assert "inductive" in text and "every heap size" in text and "keeps" in text
+
+
+def test_a_solver_timeout_at_the_end_of_the_time_budget_is_the_time_limit() -> None:
+    """The query's timeout was the time left; Z3's timer may fire a tick before the limit passes
+    (this made a test of auto's BMC fallback fail now and then on a loaded machine)."""
+    nearly = Budget(Limits(max_seconds=0.05))
+    assert nearly.after_solver("timeout") == "time limit of 0.05 s reached"
+    plenty = Budget(Limits(max_seconds=100))
+    assert plenty.after_solver("timeout") == ""  # then the solver's own timeout was the reason
+    assert plenty.after_solver("incomplete quantifiers") == ""
+    assert plenty.after_solver("interrupted from keyboard") == "interrupted" and plenty.interrupt.is_set
