@@ -1,68 +1,34 @@
-"""The command line: `gcverify check PATH…`.
+"""The command line: `gcverify check PATH…` and `gcverify prove SPEC`.
 
-Owns: argument parsing (click), finding spec files, the progress display (rich, on stderr, only on
-a terminal and only for runs longer than a second), printing results and choosing the exit code
-(docs/adr/0001-exit-codes.md).  No checking logic lives here.
+Owns: argument parsing (click), finding spec files, and dispatching: the run over the files is
+gcverify/session.py's `check_files`, what it prints is a Reporter (gcverify/cli_reporter.py), the
+documents are gcverify/report/documents.py's, and the exit code is the run's (results.exit_code,
+docs/adr/0001-exit-codes.md).  No checking, wording or rendering lives here.
 """
 
 from __future__ import annotations
 
-import enum
+import contextlib
+import signal
 import sys
-import traceback
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
-from rich import box
-from rich.console import Console, JustifyMethod
-from rich.table import Table
+from rich.console import Console
 
 from gcverify import __version__
+from gcverify.budget import Interrupt
 from gcverify.cli_matrix import matrix
 from gcverify.cli_options import IMPORT_PATH
-from gcverify.cli_progress import ProgressView
+from gcverify.cli_reporter import ConsoleReporter
 from gcverify.cli_trace import trace
-from gcverify.diagnostics import ExitCode, GcverifyError, InternalError
+from gcverify.diagnostics import ExitCode
 from gcverify.dsl.loader import spec_files
-from gcverify.ir import nodes as n
-from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec, parse_overrides
-from gcverify.report.itf import render_itf
-from gcverify.report.json import render_json
-from gcverify.report.junit import render_junit
-from gcverify.report.lexer import highlight_diagnostic, highlight_trace
-from gcverify.report.sarif import render_sarif
-from gcverify.report.text import trace_lines
-from gcverify.results import (
-    BoundedDepth,
-    Engine,
-    ExhaustiveSearch,
-    FindingKind,
-    Inductive,
-    Lemma,
-    LoadError,
-    Partial,
-    Refuted,
-    SolverUnknown,
-    SpecResult,
-    Verdict,
-)
-
-SEVERITY = [
-    ExitCode.OK,
-    ExitCode.UNKNOWN,
-    ExitCode.DEADLOCK,
-    ExitCode.ASSERTION,
-    ExitCode.VIOLATION,
-    ExitCode.STATIC_ERROR,
-    ExitCode.SYNTAX_ERROR,
-    ExitCode.INTERNAL,
-]
-
-
-def _worse(a: ExitCode, b: ExitCode) -> ExitCode:
-    return a if SEVERITY.index(a) >= SEVERITY.index(b) else b
+from gcverify.pipeline import CheckConfig, EngineChoice, parse_overrides
+from gcverify.report.documents import Format, write_documents, write_itf
+from gcverify.session import check_files
 
 
 def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
@@ -72,67 +38,22 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
         raise click.BadParameter(str(e), param_hint="--set") from e
 
 
-def _table(results: list[SpecResult]) -> Table:
-    table = Table(title="gcverify results", box=box.SIMPLE_HEAD, pad_edge=False)
-    columns: tuple[tuple[str, JustifyMethod], ...] = (
-        ("spec", "left"),
-        ("property", "left"),
-        ("expected", "left"),
-        ("verdict", "left"),
-        ("engine", "left"),
-        ("evidence", "left"),
-        ("states", "right"),
-        ("depth", "right"),
-        ("seconds", "right"),
-        ("status", "left"),
-    )
-    for col, just in columns:
-        table.add_column(col, justify=just, no_wrap=True)
-    for r in results:
-        for c in r.results:
-            verdict = c.verdict.value
-            style = {"holds": "green", "violated": "red", "unknown": "yellow"}[verdict]
-            table.add_row(
-                r.name,
-                c.property,
-                c.expected.value if c.expected else "holds",
-                f"[{style}]{verdict}[/{style}]",
-                c.engine.value,
-                c.evidence.short(),
-                f"{c.states:,}" if c.engine is Engine.EXPLICIT else "–",
-                str(c.depth),
-                f"{c.seconds:.2f}",
-                "[green]ok[/green]" if c.met else "[bold red]UNEXPECTED[/bold red]",
-            )
-    return table
+class _Main(click.Group):
+    """The command group; a Ctrl-C that no command turned into partial results (see `_interrupts`)
+    ends in one line and exit code 20, not in click's "Aborted!" (exit 1)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("gcverify: interrupted", err=True)
+            ctx.exit(int(ExitCode.UNKNOWN))
 
 
-def _exit_for(r: SpecResult) -> ExitCode:
-    code = ExitCode.OK
-    for c in r.results:
-        if c.met:
-            continue
-        if c.verdict is Verdict.UNKNOWN:
-            code = _worse(code, ExitCode.UNKNOWN)
-        elif c.finding is not None and c.finding.kind is FindingKind.FAULT:
-            code = _worse(code, ExitCode.ASSERTION)
-        elif c.finding is not None and c.finding.kind is FindingKind.DEADLOCK:
-            code = _worse(code, ExitCode.DEADLOCK)
-        else:
-            code = _worse(code, ExitCode.VIOLATION)
-    return code
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gcverify")
 def main() -> None:
     """gcverify: a model checker for garbage-collector correctness."""
-
-
-class Format(enum.Enum):
-    JSON = "json"
-    JUNIT = "junit"
-    SARIF = "sarif"
 
 
 def _run(
@@ -143,84 +64,43 @@ def _run(
     documents: list[tuple[Format, str]],
     itf_dir: str | None = None,
 ) -> ExitCode:
-    """Check each file, print traces, the table and the scope of every `holds`; the exit code.
-    With `documents`, also write the results in each format to its target ('-': standard output,
-    and then the table goes to standard error so the document stays clean)."""
+    """Check each file (session.py) with the console as its reporter, then write the documents
+    ('-': standard output, and then the table goes to standard error so the document stays clean).
+    Ctrl-C stops the checking (see `_interrupts`); what was found is still printed and written."""
     to_stdout = any(target == "-" for _, target in documents)
     out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, emoji=False)
     if not out.is_terminal:
         out = Console(stderr=to_stdout, highlight=False, soft_wrap=True, emoji=False, width=200)
     err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
-    code = ExitCode.OK
-    results: list[SpecResult] = []
-    errors: list[LoadError] = []
-    for path, display in files:
-        view = ProgressView(err, display)
-        try:
-            spec = load_spec(path, overrides, display, config.import_path)
-
-            def reload(extra: Mapping[str, str], path: Path = path, display: str = display) -> n.Spec:
-                return load_spec(path, {**overrides, **extra}, display, config.import_path)
-
-            result = check_spec(spec, replace(config, progress=view), reload)
-        except GcverifyError as e:
-            view.close()
-            for d in e.diagnostics:
-                err.print(highlight_diagnostic(d.render()))
-            errors.extend(LoadError(file=display, code=d.code, message=d.message, span=d.span) for d in e.diagnostics)
-            code = _worse(code, e.exit_code)
-            continue
-        except (InternalError, Exception) as e:
-            view.close()
-            err.print(f"internal error while checking {display}: {e}", markup=False)
-            err.print(traceback.format_exc(), markup=False)
-            err.print(f"This is a bug in gcverify {__version__}; please report it with the spec that caused it.")
-            code = _worse(code, ExitCode.INTERNAL)
-            continue
-        view.close()
-        results.append(result)
-        code = _worse(code, _exit_for(result))
-        for c in result.results:
-            if c.finding is not None and (traces or not c.met):
-                out.print(highlight_trace(trace_lines(result, c)))
-                out.print()
-    if results:
-        out.print(_table(results), width=max(out.width, 132))
-        for r in results:
-            for c in r.results:
-                if isinstance(c.evidence, (Partial, SolverUnknown, Inductive, Lemma, Refuted)):
-                    out.print(f"{r.name}: {c.property}: {c.evidence.describe()}", markup=False)
-        for r in results:
-            if any(isinstance(c.evidence, ExhaustiveSearch) for c in r.results):
-                out.print(
-                    f"{r.name}: holds = exhaustive over all {r.states:,} reachable states with {r.scope()}",
-                    markup=False,
-                )
-            if r.search is not None:
-                out.print(f"{r.name}: {r.search.describe(r.states)}", markup=False)
-            if any(isinstance(c.evidence, BoundedDepth) for c in r.results):
-                out.print(f"{r.name}: bounded = no violation within {r.depth} steps, with {r.scope()}", markup=False)
-    if itf_dir is not None:
-        _write_itf(results, Path(itf_dir), traces, err)
-    for fmt, target in documents:
-        if fmt is Format.JSON:
-            _write(render_json(results, errors), target)
-        elif fmt is Format.JUNIT:
-            _write(render_junit(results, errors), target)
-        elif fmt is Format.SARIF:
-            _write(render_sarif(results, errors, version=__version__), target)
-    return code
+    interrupt = Interrupt()
+    with _interrupts(interrupt):
+        run = check_files(files, overrides, config, ConsoleReporter(err, out, traces, __version__), interrupt)
+        if itf_dir is not None:
+            for r, prop, path in write_itf(run.results, Path(itf_dir), traces):
+                err.print(f"{r.name}: {prop}: counterexample written to {path}", markup=False)
+        write_documents(run.results, run.errors, documents, __version__)
+    return run.code
 
 
-def _write_itf(results: list[SpecResult], folder: Path, every: bool, err: Console) -> None:
-    """Each counterexample (the unexpected ones, or with `every` all) as FOLDER/SPEC.PROPERTY.itf.json."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for r in results:
-        for c in r.results:
-            if c.finding is not None and (every or not c.met):
-                path = folder / f"{r.name}.{c.property}.itf.json"
-                path.write_text(render_itf(r, c) + "\n", encoding="utf-8")
-                err.print(f"{r.name}: {c.property}: counterexample written to {path}", markup=False)
+@contextlib.contextmanager
+def _interrupts(interrupt: Interrupt) -> Iterator[None]:
+    """While checking: Ctrl-C sets `interrupt`, which every phase's budget watches, so the run stops
+    at its next check with the partial results (unknown: interrupted), printed and written.  A second
+    Ctrl-C raises KeyboardInterrupt at once.  Outside the main thread (no signals), nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handle(signum: int, frame: object) -> None:
+        if interrupt.is_set:
+            raise KeyboardInterrupt
+        interrupt.set()
+
+    previous = signal.signal(signal.SIGINT, handle)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _documents(
@@ -235,11 +115,20 @@ def _documents(
     return out
 
 
-def _write(text: str, target: str) -> None:
-    if target == "-":
-        click.echo(text)
-    else:
-        Path(target).write_text(text + "\n", encoding="utf-8")
+def _exit_codes() -> str:
+    """The exit codes, for the help of `check` and `prove` (click keeps a paragraph after \\b as is)."""
+    lines = [f"  {int(c):>3}  {c.meaning}" for c in sorted(ExitCode)]
+    return "\b\nExit codes (for several specs, the most severe):\n" + "\n".join(lines)
+
+
+ENGINES = (
+    "explicit: every reachable state, at the spec's sizes; bmc: Z3 looks for a violation within --depth steps; "
+    "auto: explicit, then bmc for what a limit left unknown (each within --max-seconds); induction: proves each "
+    "`inductive` candidate of the spec 1-inductive with Z3 (it holds initially and every step keeps it, from any "
+    "state satisfying it), and with it each invariant it implies, at the spec's sizes (prove --induction: k and "
+    "every heap size); lemma: proves that one atomic run of the write barrier `store` keeps `strong_tricolor` from "
+    "any state, for heaps of every size (prove --lemma: another procedure or property)."
+)
 
 
 def _common(f: Callable[..., None]) -> Callable[..., None]:
@@ -289,7 +178,7 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
     return f
 
 
-@main.command()
+@main.command(epilog=_exit_codes())
 @click.argument("paths", nargs=-1)
 @_common
 @click.option(
@@ -297,23 +186,32 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
     type=click.Choice([e.value for e in EngineChoice]),
     default="explicit",
     show_default=True,
-    help="explicit: every reachable state; bmc: Z3 to --depth steps; auto: explicit, then bmc for what a "
-    "limit left unknown.",
+    help=ENGINES,
 )
 @click.option("--depth", type=click.IntRange(min=0), default=20, show_default=True, help="The depth of bmc.")
 @click.option("--max-states", type=click.IntRange(min=1), help="Stop after this many states (verdict: unknown).")
 @click.option(
     "--max-seconds",
     type=click.FloatRange(min=0.0, min_open=True),
-    help="Stop after this many seconds (verdict: unknown).",
+    help="Stop each spec's run after this many seconds, whatever it is doing (loading, compiling the model, "
+    "searching, BMC) (verdict: unknown).",
 )
 @click.option(
     "--max-memory",
     type=click.IntRange(min=1),
     metavar="MB",
-    help="Stop when the search's processes hold more than MB megabytes (MiB) of memory (verdict: unknown).",
+    help="Stop when gcverify's processes (its workers included) hold more than MB megabytes (MiB) of memory, "
+    "whatever the run is doing (verdict: unknown).",
 )
 @click.option("--deadlock", is_flag=True, help="Also report states where no process can move.")
+@click.option(
+    "--property",
+    "properties",
+    multiple=True,
+    metavar="NAME",
+    help="Check only this property (repeatable): an invariant, 'assert NAME', 'runtime_error' or 'deadlock'. "
+    "The search may then stop as soon as these are decided; the others are not reported.",
+)
 @click.option(
     "--symmetry/--no-symmetry",
     default=True,
@@ -348,10 +246,12 @@ def check(
     max_seconds: float | None,
     max_memory: int | None,
     deadlock: bool,
+    properties: tuple[str, ...],
     symmetry: bool,
     workers: int,
 ) -> None:
-    """Check specs: each PATH is a .gcv file or a folder of them; none means the bundled specs."""
+    """Check specs: each PATH is a .gcv file or a folder of them; none means the bundled specs.
+    Ctrl-C stops the run with the results so far (unknown, exit code 20), printed and written."""
     files = spec_files(paths)
     if not files:
         Console(stderr=True).print("error: no spec files found (a spec file starts with 'spec NAME')")
@@ -364,6 +264,7 @@ def check(
         max_seconds=max_seconds,
         max_memory_mb=max_memory,
         check_deadlock=deadlock,
+        properties=properties,
         symmetry=symmetry,
         workers=workers,
         bmc_depth=depth,
@@ -374,7 +275,7 @@ def check(
     sys.exit(int(_run(files, overrides, config, traces, documents, itf_dir)))
 
 
-@main.command()
+@main.command(epilog=_exit_codes())
 @click.argument("spec", type=click.Path(dir_okay=False))
 @_common
 @click.option(
@@ -418,7 +319,11 @@ def prove(
     proc: str,
     prop: str,
 ) -> None:
-    """Check one spec with the symbolic (Z3) engine."""
+    """Check one spec with the symbolic (Z3) engine: --bmc K looks for a violation within K steps;
+    --induction proves the spec's `inductive` candidates k-inductive (with each invariant a proved
+    candidate implies; at the spec's sizes, or with --all-sizes for heaps of every size); --lemma
+    proves that one atomic run of --proc keeps --property from any state, for heaps of every size.
+    Ctrl-C stops it with the results so far (unknown, exit code 20)."""
     if sum((bmc_depth is not None, induction, lemma)) != 1:
         raise click.UsageError("say what to prove: one of --bmc K, --induction [--k K] [--all-sizes], or --lemma")
     if all_sizes and not induction:

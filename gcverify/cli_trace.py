@@ -14,14 +14,15 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Mapping, Sized
+from dataclasses import replace
 from pathlib import Path
 
 import click
 from rich.console import Console
 
-from gcverify import __version__
+from gcverify import __version__, wording
 from gcverify.cli_options import IMPORT_PATH
-from gcverify.cli_progress import ProgressView
+from gcverify.cli_reporter import ProgressLine
 from gcverify.diagnostics import ExitCode, GcverifyError
 from gcverify.ir import nodes as n
 from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec, parse_overrides
@@ -29,11 +30,9 @@ from gcverify.report.dot import render_trace_dots
 from gcverify.report.html import render_html
 from gcverify.report.lexer import highlight_diagnostic, highlight_trace
 from gcverify.report.text import trace_lines
+from gcverify.reporter import Reporter
 from gcverify.results import SpecResult, Verdict
 
-# Properties the checker adds to a spec's invariants: model faults (a failed `assert`, always
-# checked) and deadlocks (checked when asked for by name).
-FAULTS, DEADLOCK = "faults", "deadlock"
 NO_GRAPHVIZ = (
     "Graphviz's `dot` program is not on PATH; --svg and --html need it to draw the pictures. "
     "Install graphviz (e.g. `apt-get install graphviz`), or leave out --svg and --html to get the .dot files only."
@@ -55,39 +54,31 @@ def _overrides(sets: tuple[str, ...]) -> dict[str, str]:
         raise click.BadParameter(str(e), param_hint="--set") from e
 
 
-def _check(display: str, prop: str, overrides: Mapping[str, str], config: CheckConfig) -> SpecResult:
+def _check(
+    display: str, prop: str, overrides: Mapping[str, str], config: CheckConfig, reporter: Reporter
+) -> SpecResult:
     """Load and check the spec file `display` (the path as given, which messages show); a property
     the spec does not have stops before the search."""
     path = Path(display)
-    spec = load_spec(path, overrides, display, config.import_path)
-    names = [inv.name for inv in spec.invariants]
-    if prop not in (*names, FAULTS, DEADLOCK):
-        listed = ", ".join(names) if names else "(no invariants)"
-        raise _Stop(
-            f"error: spec {spec.name!r} has no property {prop!r}; its properties are: {listed} "
-            f"(and {FAULTS!r} for failed asserts, {DEADLOCK!r} for deadlocks)",
-            ExitCode.USAGE,
-        )
+    spec = load_spec(path, overrides, display, import_path=config.import_path)
+    found = spec.property_named(prop)
+    if found is None:
+        listed = ", ".join(repr(p.display) for p in spec.safety_properties(deadlock=True))
+        raise _Stop(f"error: spec {spec.name!r} has no property {prop!r}; its properties are: {listed}", ExitCode.USAGE)
+    if found.kind is n.PropertyKind.DEADLOCK and config.engine is not EngineChoice.EXPLICIT:
+        raise _Stop(f"error: {prop!r} is checked by the explicit engine only; leave out --engine", ExitCode.USAGE)
 
     def reload(extra: Mapping[str, str]) -> n.Spec:
-        return load_spec(path, {**overrides, **extra}, display, config.import_path)
+        return load_spec(path, {**overrides, **extra}, display, import_path=config.import_path)
 
-    return check_spec(spec, config, reload)
+    deadlock = config.check_deadlock or found.kind is n.PropertyKind.DEADLOCK
+    return check_spec(spec, replace(config, check_deadlock=deadlock), reload, reporter=reporter)
 
 
-def _no_trace(result: SpecResult, prop: str, engine: EngineChoice) -> _Stop:
+def _no_trace(result: SpecResult, prop: str) -> _Stop:
     """Why there is no counterexample to draw: the verdict and its scope."""
-    check = next((c for c in result.results if c.property == prop), None)
-    if check is None:  # `faults`: no fault was found, so there is no result for it
-        if engine is EngineChoice.BMC:
-            how = f"within {result.depth} steps"
-        else:
-            how = f"in any of the {result.states:,} reachable states" if result.complete else "in the states searched"
-        return _Stop(
-            f"{result.name}: {prop}: no model fault {how}, with {result.scope()}; no counterexample to draw",
-            ExitCode.USAGE if result.complete else ExitCode.UNKNOWN,
-        )
-    scope = f"{check.evidence.describe()}, with {result.scope()}"
+    check = next(c for c in result.results if c.property.display == prop)
+    scope = f"{wording.describe(check.evidence)}, with {result.scope()}"
     if check.verdict is Verdict.UNKNOWN:
         return _Stop(f"{result.name}: {prop} is unknown ({scope}); no counterexample to draw", ExitCode.UNKNOWN)
     return _Stop(f"{result.name}: {prop} {check.verdict.value} ({scope}); no counterexample to draw", ExitCode.USAGE)
@@ -169,7 +160,9 @@ def trace(
     In a picture, objects are filled with their colour, free objects are dashed, roots are boxes and
     pointer fields are labelled edges; what the step changed is red (a new edge bold, an overwritten
     one dashed).  --svg and --html run Graphviz's `dot`, which must be installed (apt-get install
-    graphviz).  PROPERTY is an invariant of the spec, `faults` (a failed assert) or `deadlock`.
+    graphviz).  PROPERTY is an invariant of the spec, `assert NAME` (a named assertion; an unnamed
+    one is `assert FILE:LINE:COL`), `runtime_error` (a nil dereference or a value out of range) or
+    `deadlock`.
 
     \b
     Exit status:
@@ -217,29 +210,16 @@ def _trace(
     html_file: str | None,
     err: Console,
 ) -> ExitCode:
+    config = CheckConfig(overrides=overrides, engine=EngineChoice(engine), bmc_depth=depth, import_path=import_path)
+    result = _check(spec, prop, overrides, config, ProgressLine(err, spec))
+    check = next((c for c in result.results if c.property.display == prop and c.finding is not None), None)
+    if check is None:
+        raise _no_trace(result, prop)
+    Console(highlight=False, soft_wrap=True).print(highlight_trace(trace_lines(result, check)))
+    # the text counterexample comes first, so a missing Graphviz costs only the pictures
     dot = shutil.which("dot") if svg or html_file else None
     if (svg or html_file) and dot is None:
         raise _Stop(f"error: {NO_GRAPHVIZ}", ExitCode.USAGE)
-    choice = EngineChoice(engine)
-    if prop == DEADLOCK and choice is not EngineChoice.EXPLICIT:
-        raise _Stop(f"error: {DEADLOCK!r} is checked by the explicit engine only; leave out --engine", ExitCode.USAGE)
-    view = ProgressView(err, spec)
-    config = CheckConfig(
-        overrides=overrides,
-        engine=choice,
-        bmc_depth=depth,
-        check_deadlock=prop == DEADLOCK,
-        progress=view,
-        import_path=import_path,
-    )
-    try:
-        result = _check(spec, prop, overrides, config)
-    finally:
-        view.close()
-    check = next((c for c in result.results if c.property == prop and c.finding is not None), None)
-    if check is None:
-        raise _no_trace(result, prop, choice)
-    Console(highlight=False, soft_wrap=True).print(highlight_trace(trace_lines(result, check)))
     dots = render_trace_dots(result, check)
     names = [f"step-{i:03d}" for i in range(len(dots))]
     if dot_dir is not None:

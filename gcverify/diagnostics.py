@@ -28,6 +28,24 @@ class ExitCode(enum.IntEnum):
     SYNTAX_ERROR = 150
     INTERNAL = 255
 
+    @property
+    def meaning(self) -> str:
+        """One line for `--help` and the docs."""
+        return _EXIT_MEANINGS[self]
+
+
+_EXIT_MEANINGS = {
+    ExitCode.OK: "every expectation met (no expect lines: every invariant holds)",
+    ExitCode.USAGE: "a command-line usage error",
+    ExitCode.DEADLOCK: "a deadlock found (with --deadlock)",
+    ExitCode.VIOLATION: "a property violated against expectation, or one expected violated holds",
+    ExitCode.UNKNOWN: "unknown: a limit or Ctrl-C stopped the run before a verdict (partial results kept)",
+    ExitCode.ASSERTION: "a model fault: a failed assert, a nil dereference, a value out of its range",
+    ExitCode.STATIC_ERROR: "a name, type or static error in a spec, or a bad --set",
+    ExitCode.SYNTAX_ERROR: "a syntax error in a spec",
+    ExitCode.INTERNAL: "an internal error in gcverify (please report it)",
+}
+
 
 class Code(enum.Enum):
     """Every diagnostic code gcverify can emit, with its one-line description."""
@@ -49,6 +67,7 @@ class Code(enum.Enum):
     IMPORT_NOT_FOUND = ("GCV207", "an imported file that cannot be found")
     IMPORT_OUTSIDE = ("GCV208", "an import of a file outside the folders a spec may read")
     IMPORT_NOT_SPEC = ("GCV209", "an import of a file that is not a .gcv file")
+    RESERVED_NAME = ("GCV210", "a property given the name of a built-in property (deadlock, runtime_error)")
     # GCV3xx: static semantics
     SCALARSET = ("GCV301", "a scalarset value used as a number or ordered")
     NOT_CONSTANT = ("GCV302", "an expression that must be constant is not")
@@ -70,6 +89,8 @@ class Code(enum.Enum):
     SORT_TOO_LARGE = ("GCV406", "a scalarset, range or enum with more elements than gcverify allows")
     STATE_TOO_WIDE = ("GCV407", "a state with more slots than gcverify allows")
     ENCODING = ("GCV408", "a file that is not UTF-8 text")
+    STOPPED = ("GCV410", "a time or memory limit, or Ctrl-C, stopped the run while the spec was loaded")
+    UNKNOWN_PROPERTY = ("GCV411", "a --property that names no property of the spec")
     # GCV9xx: internal
     INTERNAL = ("GCV900", "a bug in gcverify")
 
@@ -84,6 +105,8 @@ class Code(enum.Enum):
     @property
     def family(self) -> ExitCode:
         n = int(self.id[3:])
+        if self is Code.STOPPED:
+            return ExitCode.UNKNOWN  # not checked to the end: not an error in the spec
         if n < 200:
             return ExitCode.SYNTAX_ERROR
         if n < 900:

@@ -72,7 +72,8 @@ def run_matrix(
             cell = Cell(values=values, met=False, error="; ".join(f"{d.code.id}: {d.message}" for d in e.diagnostics))
         else:
             verdicts = tuple(
-                (c.property, c.verdict.value, len(c.finding.trace) if c.finding else None) for c in result.results
+                (c.property.display, c.verdict.value, len(c.finding.trace) if c.finding else None)
+                for c in result.results
             )
             met = all(c.met for c in result.results)
             cell = Cell(values=values, verdicts=verdicts, states=result.states, seconds=result.seconds, met=met)

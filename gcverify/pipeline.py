@@ -1,8 +1,11 @@
 """The driver: parse -> resolve -> lower -> model -> engine -> results.
 
 Owns: `load_spec` (a file to a lowered `ir.Spec`), `check_spec` (one spec through the chosen engine
-to a `SpecResult`), `CheckConfig`, and turning an engine's raw outcome into results whose
-counterexamples have been replayed.  Each stage gets the whole previous artifact and nothing else.
+to a `SpecResult`), `CheckConfig`, `parse_overrides` (the one parser of `--set NAME=VALUE`) and
+which properties a check decides (`selected`).  An engine returns its raw outcome, which
+gcverify/assemble.py turns into results; what happens meanwhile goes to a `Reporter`
+(gcverify/reporter.py): the spec's start and end from here, progress from the engine.
+Each stage gets the whole previous artifact and nothing else.
 The symbolic engine is imported lazily, so the explicit one runs without z3 loaded.
 """
 
@@ -13,35 +16,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from gcverify import assemble, wording
+from gcverify.budget import Budget, Interrupt, Limits, Stopped
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError
 from gcverify.dsl.loader import load
-from gcverify.explore.search import ExploreConfig, Progress, Search, explore
+from gcverify.explore.search import ExploreConfig, explore
 from gcverify.ir import nodes as n
 from gcverify.ir.lower import lower
 from gcverify.ir.resolve import resolve
-from gcverify.results import (
-    BoundedDepth,
-    CheckResult,
-    Engine,
-    Evidence,
-    ExhaustiveSearch,
-    Finding,
-    FindingKind,
-    Found,
-    Inductive,
-    Lemma,
-    NotInductive,
-    Partial,
-    Refuted,
-    SearchStats,
-    SolverUnknown,
-    SpecResult,
-    Verdict,
-)
+from gcverify.reporter import SILENT, Reporter
+from gcverify.results import Engine, SpecResult, Verdict
 from gcverify.semantics.model import Model
-from gcverify.semantics.replay import check_counterexample, replay
-from gcverify.semantics.state import Trace
-from gcverify.source import Span
 
 
 class EngineChoice(enum.Enum):
@@ -60,6 +45,7 @@ class CheckConfig:
     max_seconds: float | None = None
     max_memory_mb: int | None = None
     check_deadlock: bool = False
+    properties: tuple[str, ...] = ()  # check only these (display names, as `trace` takes them); (): all
     symmetry: bool = True  # explicit search: one state of each orbit under permutations of scalarsets
     workers: int = 1  # explicit search: worker processes (0: one per core)
     bmc_depth: int = 20
@@ -68,7 +54,6 @@ class CheckConfig:
     lemma_proc: str = "store"
     lemma_property: str = "strong_tricolor"
     solver_timeout: float | None = None
-    progress: Callable[[Progress], None] | None = None
     import_path: tuple[Path, ...] = ()  # --import-path: more folders specs may import from
 
 
@@ -91,105 +76,118 @@ def load_spec(
     path: Path,
     overrides: Mapping[str, str] | None = None,
     display: str | None = None,
+    budget: Budget | None = None,
     import_path: Sequence[Path] = (),
 ) -> n.Spec:
-    """Parse, resolve and lower a spec file.  Raises GcverifyError with diagnostics.  Imports may
-    also come from the `import_path` folders (dsl/loader.py says from where else)."""
+    """Parse, resolve and lower a spec file.  Raises GcverifyError with diagnostics, and `Stopped`
+    when `budget` (time, memory, Ctrl-C) runs out.  Imports may also come from the `import_path`
+    folders (dsl/loader.py says from where else)."""
     program = load(path, display, import_path)
-    return lower(resolve(program.modules, program.files, overrides or {}, program.imports))
+    if budget is not None:
+        budget.check("loading the spec")
+    resolved = resolve(program.modules, program.files, overrides or {}, program.imports)
+    if budget is not None:
+        budget.check("resolving the spec")
+    return lower(resolved, budget)
 
 
 Reload = Callable[[Mapping[str, str]], n.Spec]
 
 
-def check_spec(spec: n.Spec, config: CheckConfig, reload: Reload | None = None) -> SpecResult:
+def budget_for(
+    config: CheckConfig, interrupt: Interrupt | None = None, report: Callable[[str, float], None] | None = None
+) -> Budget:
+    """A budget with `config`'s time and memory limits, starting now (`report`: see `Budget`)."""
+    return Budget(Limits(max_seconds=config.max_seconds, max_memory_mb=config.max_memory_mb), interrupt, report)
+
+
+def check_spec(
+    spec: n.Spec,
+    config: CheckConfig,
+    reload: Reload | None = None,
+    budget: Budget | None = None,
+    reporter: Reporter = SILENT,
+) -> SpecResult:
     """`reload(overrides)`: the same spec file with more constants overridden; the proofs for every
-    size need it to show a counterexample at the size it has."""
+    size need it to show a counterexample at the size it has.  `budget`: the time, memory and Ctrl-C
+    budget of every phase (default: `config`'s limits, from now); once it is spent, the properties
+    not yet decided are unknown, with the reason.  `reporter` hears the check start, its progress
+    and its end (with no result if it raises)."""
+    budget = budget or budget_for(config)
+    reporter.spec_started(spec)
+    try:
+        result = _check(spec, config, reload, budget, reporter)
+    except BaseException:
+        reporter.spec_finished(spec, None)
+        raise
+    reporter.spec_finished(spec, result)
+    return result
+
+
+def _check(spec: n.Spec, config: CheckConfig, reload: Reload | None, budget: Budget, reporter: Reporter) -> SpecResult:
     if config.engine is EngineChoice.BMC:
-        return bmc_spec(spec, config)
+        return bmc_spec(spec, config, budget, reporter)
     if config.engine is EngineChoice.INDUCTION:
-        return induction_spec(spec, config, _resizer(spec, reload) if config.all_sizes else None)
+        return induction_spec(spec, config, _resizer(spec, reload) if config.all_sizes else None, budget)
     if config.engine is EngineChoice.LEMMA:
-        return lemma_result(spec, config, _resizer(spec, reload))
-    model = Model(spec)
-    search = explore(
-        model,
-        ExploreConfig(
-            max_states=config.max_states,
-            max_seconds=config.max_seconds,
-            max_memory_mb=config.max_memory_mb,
-            check_deadlock=config.check_deadlock,
-            symmetry=config.symmetry,
-            workers=config.workers,
-            progress=config.progress,
-        ),
-    )
-    result = SpecResult(
-        spec=spec,
-        results=tuple(_explicit_results(model, search, config)),
-        states=search.states,
-        depth=search.depth,
-        seconds=search.seconds,
-        complete=search.complete,
-        search=_search_stats(search),
-    )
-    if config.engine is EngineChoice.AUTO and any(c.verdict is Verdict.UNKNOWN for c in result.results):
-        bounded = {c.property: c for c in bmc_spec(spec, config).results}
+        return lemma_result(spec, config, _resizer(spec, reload), budget)
+    props = selected(spec, config)
+    try:
+        model = Model(spec, budget)
+        search = explore(
+            model,
+            ExploreConfig(
+                max_states=config.max_states,
+                check_deadlock=_deadlock_checked(spec, config),
+                properties=props,
+                symmetry=config.symmetry,
+                workers=config.workers,
+            ),
+            budget,
+            reporter,
+        )
+    except Stopped as stop:
+        return assemble.stopped(spec, props, Engine.EXPLICIT, stop.message, budget.elapsed())
+    result = assemble.explicit(model, search, props)
+    # auto: BMC for what the search left unknown, within limits of its own (the search may have
+    # spent --max-seconds), unless the run was interrupted
+    unknown = any(c.verdict is Verdict.UNKNOWN for c in result.results)
+    if config.engine is EngineChoice.AUTO and unknown and not budget.interrupt.is_set:
+        again = Budget(budget.limits, budget.interrupt, budget.report)
+        bounded = {c.property: c for c in bmc_spec(spec, config, again, reporter).results}
         merged = tuple(bounded.get(c.property, c) if c.verdict is Verdict.UNKNOWN else c for c in result.results)
         result = replace(result, results=merged)
     return result
 
 
-def bmc_spec(spec: n.Spec, config: CheckConfig) -> SpecResult:
+def bmc_spec(
+    spec: n.Spec, config: CheckConfig, budget: Budget | None = None, reporter: Reporter = SILENT
+) -> SpecResult:
     from gcverify.symbolic.bmc import bmc
 
-    model = Model(spec)
-    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
-    report = config.progress
-    outcome = bmc(
-        spec, config.bmc_depth, timeout, None if report is None else lambda k, sec: report(Progress(0, k, 0, sec))
-    )
-    expected = {e.property: e for e in spec.expectations}
-    out: list[CheckResult] = []
-    for i, inv in enumerate(spec.invariants):
-        evidence: Evidence
-        trace = outcome.traces.get(i)
-        finding = _invariant_finding(model, i, trace) if trace is not None else None
-        if finding is not None:
-            verdict, evidence = Verdict.VIOLATED, Found(0, len(finding.trace))
-        elif outcome.unknown:
-            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(outcome.depth, outcome.unknown)
-        else:
-            verdict, evidence = Verdict.HOLDS, BoundedDepth(outcome.depth)
-        exp = expected.get(inv.name)
-        out.append(
-            _result(inv.name, verdict, evidence, exp, finding, Engine.BMC, 0, outcome.depth, outcome.seconds, inv.span)
-        )
-    fault_trace = outcome.traces.get(None)
-    if fault_trace is not None:
-        finding = _fault_finding(model, fault_trace)
-        out.append(
-            _result(
-                "faults",
-                Verdict.VIOLATED,
-                Found(0, len(fault_trace)),
-                None,
-                finding,
-                Engine.BMC,
-                0,
-                len(fault_trace),
-                outcome.seconds,
-                finding.span,
-            )
-        )
-    return SpecResult(
-        spec=spec,
-        results=tuple(out),
-        states=0,
-        depth=outcome.depth,
-        seconds=outcome.seconds,
-        complete=outcome.unknown is None,
-    )
+    budget = budget or budget_for(config)
+    props = selected(spec, config)
+    try:
+        model = Model(spec, budget)
+    except Stopped as stop:
+        symbolic = [p for p in props if p.kind is not n.PropertyKind.DEADLOCK]
+        return assemble.stopped(spec, symbolic, Engine.BMC, stop.message, budget.elapsed())
+    outcome = bmc(spec, config.bmc_depth, _timeout_ms(config, budget), reporter, budget=budget, properties=props)
+    return assemble.bounded(model, outcome, props)
+
+
+def _timeout_ms(config: CheckConfig, budget: Budget) -> int | None:
+    """The Z3 timeout of one query: --solver-timeout, and at most the time the budget has left."""
+    return budget.solver_timeout_ms(int(config.solver_timeout * 1000) if config.solver_timeout else None)
+
+
+def _unknown_why(budget: Budget, unknown: str | None, where: str) -> str:
+    """Why a proof ended unknown: the budget's reason when the budget is spent (its time limit is
+    every query's timeout; Ctrl-C during a query cancels it, and then ends the run too), else the
+    solver's."""
+    unknown = unknown or wording.SOLVER_GAVE_UP
+    stop = budget.after_solver(unknown)
+    return f"{stop} while {where}" if stop else unknown
 
 
 def _resizer(spec: n.Spec, reload: Reload | None) -> Callable[[int], n.Spec]:
@@ -209,36 +207,33 @@ def _resizer(spec: n.Spec, reload: Reload | None) -> Callable[[int], n.Spec]:
     return lambda k: reload({const: str(k)})
 
 
-def lemma_result(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec]) -> SpecResult:
+def lemma_result(
+    spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec], budget: Budget | None = None
+) -> SpecResult:
     """The write-barrier lemma (symbolic/lemma.py) as one result."""
     from gcverify.symbolic.lemma import prove_lemma
 
-    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
+    budget = budget or budget_for(config)
     proc, prop = config.lemma_proc, config.lemma_property
-    got = prove_lemma(spec, resize, proc, prop, timeout)
-    name = f"{proc} keeps {prop}"
-    evidence: Evidence
-    finding = None
-    if got.proved:
-        verdict, evidence = Verdict.HOLDS, Lemma(proc)
-    elif got.trace is not None:
-        heap = got.spec.heap
-        verdict, evidence = Verdict.VIOLATED, Refuted(proc, heap.objects.size if heap else 0)
-        message = f"the step faults ({got.fault})" if got.fault else f"fails: {prop}"
-        finding = Finding(
-            kind=FindingKind.LEMMA, trace=got.trace, message=message, span=got.spec.actions[0].span, spec=got.spec
-        )
-    else:
-        verdict, evidence = Verdict.UNKNOWN, SolverUnknown(1, got.unknown or "the solver gave up")
-    result = _result(name, verdict, evidence, None, finding, Engine.LEMMA, 0, 1, got.seconds, got.spec.actions[0].span)
-    return SpecResult(spec=spec, results=(result,), states=0, depth=1, seconds=got.seconds, complete=True)
+    try:
+        budget.check("proving the lemma")
+        got = prove_lemma(spec, resize, proc, prop, _timeout_ms(config, budget))  # resize: loads within budget
+    except Stopped as stop:
+        lemma = n.Property(n.PropertyKind.LEMMA, f"{proc} keeps {prop}")
+        return assemble.stopped(spec, [lemma], Engine.LEMMA, stop.message, budget.elapsed(), depth=1)
+    if not got.proved and got.trace is None:
+        got = replace(got, unknown=_unknown_why(budget, got.unknown, "proving the lemma"))
+    return assemble.lemma(spec, got, proc, prop)
 
 
-def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec] | None = None) -> SpecResult:
+def induction_spec(
+    spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.Spec] | None = None, budget: Budget | None = None
+) -> SpecResult:
     """Each `inductive` candidate: proved k-inductive (and with it every invariant it implies), or a
     counterexample to induction.  Invariants no inductive candidate implies stay unknown.  With
-    `resize`, for heaps of every size (1-induction; counterexamples shown at their own size)."""
-    from gcverify.symbolic.induction import prove_inductive, prove_inductive_all_sizes
+    `resize`, for heaps of every size (1-induction; counterexamples shown at their own size).  Once
+    `budget` is spent, the candidates not yet proved are unknown, with the reason."""
+    from gcverify.symbolic.induction import InductionOutcome, prove_inductive, prove_inductive_all_sizes
 
     if not spec.inductives:
         raise GcverifyError(
@@ -250,166 +245,50 @@ def induction_spec(spec: n.Spec, config: CheckConfig, resize: Callable[[int], n.
                 )
             ]
         )
-    timeout = int(config.solver_timeout * 1000) if config.solver_timeout else None
+    budget = budget or budget_for(config)
     k = config.induction_k
-    expected = {e.property: e for e in spec.expectations}
-    out: list[CheckResult] = []
-    proved: dict[int, str] = {}
-    total = 0.0
+    outcomes: list[InductionOutcome] = []
     for index, cand in enumerate(spec.inductives):
-        if resize is not None:
-            got = prove_inductive_all_sizes(spec, index, resize, timeout)
-        else:
-            got = prove_inductive(spec, index, k, timeout)
-        total += got.seconds
-        evidence: Evidence
-        finding = None
-        if got.inductive:
-            verdict, evidence = Verdict.HOLDS, Inductive(k, cand.name, resize is not None)
-            for i in got.implied:
-                proved.setdefault(i, cand.name)
-        elif got.cti is not None:
-            failing = ", ".join(got.cti.failing)
-            kind = FindingKind.INVARIANT if got.cti.base else FindingKind.CTI
-            finding = Finding(
-                kind=kind, trace=got.cti.trace, message=f"fails: {failing}", span=cand.span, spec=got.cti.spec
-            )
-            if got.cti.base:
-                verdict, evidence = Verdict.VIOLATED, Found(0, len(got.cti.trace))
+        where = f"proving {cand.name}"
+        if stop := budget.reason():
+            outcomes.append(InductionOutcome(False, None, (), f"{stop} before {where}", 0.0))
+            continue
+        timeout = _timeout_ms(config, budget)
+        try:
+            if resize is not None:
+                got = prove_inductive_all_sizes(spec, index, resize, timeout)
             else:
-                verdict, evidence = Verdict.UNKNOWN, NotInductive(k)
-        else:
-            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, got.unknown or "the solver gave up")
-        out.append(_result(cand.name, verdict, evidence, None, finding, Engine.INDUCTION, 0, k, got.seconds, cand.span))
-    for i, inv in enumerate(spec.invariants):
-        if i in proved:
-            verdict, evidence = Verdict.HOLDS, Inductive(k, proved[i], resize is not None)
-        else:
-            verdict, evidence = Verdict.UNKNOWN, SolverUnknown(k, "no proved inductive candidate implies it")
-        out.append(
-            _result(inv.name, verdict, evidence, expected.get(inv.name), None, Engine.INDUCTION, 0, k, 0.0, inv.span)
+                got = prove_inductive(spec, index, k, timeout, budget)
+        except Stopped as spent:
+            outcomes.append(InductionOutcome(False, None, (), spent.message, 0.0))
+            continue
+        if not got.inductive and got.cti is None:
+            got = replace(got, unknown=_unknown_why(budget, got.unknown, where))
+        outcomes.append(got)
+    result = assemble.induction(spec, outcomes, k, resize is not None)
+    return replace(result, complete=not budget.reason())
+
+
+def selected(spec: n.Spec, config: CheckConfig) -> tuple[n.Property, ...]:
+    """The safety properties a check decides: all of them (deadlock when asked for, by the config
+    or by an expectation), or those `config.properties` names."""
+    every = spec.safety_properties(deadlock=_deadlock_checked(spec, config))
+    if not config.properties:
+        return every
+    known = {p.display: p for p in spec.safety_properties(deadlock=True)}
+    unknown = [name for name in config.properties if name not in known]
+    if unknown:
+        raise GcverifyError(
+            [
+                Diagnostic(
+                    code=Code.UNKNOWN_PROPERTY,
+                    message=f"spec {spec.name!r} has no property {unknown[0]!r}",
+                    hint=f"its properties are: {', '.join(known)}",
+                )
+            ]
         )
-    return SpecResult(spec=spec, results=tuple(out), states=0, depth=k, seconds=total, complete=True)
+    return tuple(known[name] for name in dict.fromkeys(config.properties))
 
 
-def _result(
-    prop: str,
-    verdict: Verdict,
-    evidence: Evidence,
-    exp: n.Expectation | None,
-    finding: Finding | None,
-    engine: Engine,
-    states: int,
-    depth: int,
-    seconds: float,
-    span: Span | None,
-) -> CheckResult:
-    return CheckResult(
-        property=prop,
-        verdict=verdict,
-        evidence=evidence,
-        expected=exp.verdict if exp else None,
-        within=exp.within if exp else None,
-        finding=finding,
-        engine=engine,
-        states=states,
-        depth=len(finding.trace) if finding else depth,
-        seconds=seconds,
-        span=span,
-    )
-
-
-def _invariant_finding(model: Model, index: int, trace: Trace) -> Finding:
-    """A counterexample to invariant `index`, checked once more by replay, with its witnesses."""
-    check_counterexample(model, trace, index)
-    where = model.witnesses(index, trace.last)
-    message = f"false for {'; '.join(where[:4])}" + (" …" if len(where) > 4 else "") if where else ""
-    inv = model.spec.invariants[index]
-    return Finding(kind=FindingKind.INVARIANT, trace=trace, message=message, span=inv.span)
-
-
-def _fault_finding(model: Model, trace: Trace) -> Finding:
-    check_counterexample(model, trace, None)
-    pre = trace.steps[-2].state if len(trace.steps) > 1 else trace.init
-    tr = model.step(pre, trace.steps[-1].action)
-    assert tr is not None and tr.fault is not None
-    return Finding(kind=FindingKind.FAULT, trace=trace, message=tr.fault.kind.value, span=tr.fault.span)
-
-
-def _search_stats(search: Search) -> SearchStats:
-    return SearchStats(
-        generated=search.generated,
-        unreduced_states=search.unreduced_states,
-        collision_calculated=search.collision_calculated,
-        collision_observed=search.collision_observed,
-        bytes_per_state=search.bytes_per_state,
-        workers=search.workers,
-    )
-
-
-def _explicit_results(model: Model, search: Search, config: CheckConfig) -> list[CheckResult]:
-    spec = model.spec
-    expected = {e.property: e for e in spec.expectations}
-    out: list[CheckResult] = []
-    for i, inv in enumerate(spec.invariants):
-        finding = None
-        evidence: Evidence
-        if i in search.violations:
-            trace = replay(model, model.initial(), search.path(model, search.violations[i]))
-            finding = _invariant_finding(model, i, trace)
-            verdict, evidence = Verdict.VIOLATED, Found(search.states, len(trace))
-        elif search.complete:
-            verdict, evidence = Verdict.HOLDS, ExhaustiveSearch(search.states, search.depth)
-        else:
-            reason = search.stop_reason or "the search stopped once every other property was violated"
-            verdict, evidence = Verdict.UNKNOWN, Partial(search.states, search.depth, reason)
-        out.append(
-            _result(
-                inv.name,
-                verdict,
-                evidence,
-                expected.get(inv.name),
-                finding,
-                Engine.EXPLICIT,
-                search.states,
-                search.depth,
-                search.seconds,
-                inv.span,
-            )
-        )
-    if search.fault is not None:
-        trace = replay(model, model.initial(), search.fault_path(model))
-        finding = _fault_finding(model, trace)
-        out.append(
-            _result(
-                "faults",
-                Verdict.VIOLATED,
-                Found(search.states, len(trace)),
-                None,
-                finding,
-                Engine.EXPLICIT,
-                search.states,
-                len(trace),
-                search.seconds,
-                finding.span,
-            )
-        )
-    if config.check_deadlock:
-        out.append(_deadlock(model, search))
-    return out
-
-
-def _deadlock(model: Model, search: Search) -> CheckResult:
-    finding = None
-    evidence: Evidence
-    if search.deadlock is not None:
-        trace = replay(model, model.initial(), search.path(model, search.deadlock))
-        finding = Finding(kind=FindingKind.DEADLOCK, trace=trace, message="no process can take a step")
-        verdict, evidence = Verdict.VIOLATED, Found(search.states, len(trace))
-    elif search.complete:
-        verdict, evidence = Verdict.HOLDS, ExhaustiveSearch(search.states, search.depth)
-    else:
-        verdict, evidence = Verdict.UNKNOWN, Partial(search.states, search.depth, search.stop_reason or "stopped")
-    return _result(
-        "deadlock", verdict, evidence, None, finding, Engine.EXPLICIT, search.states, search.depth, search.seconds, None
-    )
+def _deadlock_checked(spec: n.Spec, config: CheckConfig) -> bool:
+    return config.check_deadlock or spec.checks_deadlock

@@ -20,11 +20,12 @@ from typing import Any
 
 import pytest
 
+from gcverify import wording
 from gcverify.diagnostics import GcverifyError
 from gcverify.dsl.loader import is_spec
 from gcverify.ir import nodes as n
 from gcverify.pipeline import CheckConfig, check_spec, load_spec, parse_overrides
-from gcverify.report.text import expectation_text, render_trace
+from gcverify.report.text import render_trace
 from gcverify.results import CheckResult, SpecResult, Verdict
 
 MARKERS = {
@@ -104,14 +105,16 @@ class SpecFile(pytest.File):
             return
         self._spec = spec
         self.config.stash[DECLARED].update(name for name, _ in spec.consts)
-        expected = {e.property: e for e in spec.expectations}
-        for inv in spec.invariants:
-            exp = expected.get(inv.name)
+        # one item per property of every kind the check reports (NOTE(properties)): invariants,
+        # assertions, runtime errors and, when the spec expects something of it, deadlock
+        for prop in spec.safety_properties(deadlock=spec.checks_deadlock):
+            exp = spec.expectation(prop)
             want = exp.verdict if exp is not None else n.Expected.HOLDS
-            item: PropertyItem = PropertyItem.from_parent(self, name=inv.name)
+            item: PropertyItem = PropertyItem.from_parent(self, name=prop.display)
+            item.prop = prop
             item.add_marker("gcverify")
             item.add_marker(f"gcverify_{want.value}")
-            span = exp.span if exp is not None and exp.span is not None else inv.span
+            span = exp.span if exp is not None and exp.span is not None else prop.span
             item.line = span.line - 1 if span is not None else None
             yield item
 
@@ -151,6 +154,7 @@ class SpecFailure(Exception):
 
 class PropertyItem(pytest.Item):
     line: int | None = None
+    prop: n.Property | None = None  # None: the item of a spec that does not load
 
     def runtest(self) -> None:
         parent = self.parent
@@ -158,7 +162,9 @@ class PropertyItem(pytest.Item):
         result = parent.result()
         if isinstance(result, GcverifyError):
             raise SpecFailure("\n".join(d.render() for d in result.diagnostics))
-        check = next(c for c in result.results if c.property == self.name)
+        check = next((c for c in result.results if c.property == self.prop), None)
+        if check is None:
+            raise SpecFailure(f"{result.name}: the check reported nothing about {self.name!r}")
         if check.finding is not None and check.met:
             self.add_report_section("call", "counterexample (expected)", render_trace(result, check))
         if not check.met:
@@ -179,7 +185,7 @@ class LoadItem(PropertyItem):
 
 
 def _explain(result: SpecResult, check: CheckResult) -> str:
-    head = expectation_text(result, check)
+    head = wording.expectation(result, check)
     if check.verdict is Verdict.UNKNOWN:
         head += "\nThe check stopped early; raise --gcverify-max-states / --gcverify-max-seconds or remove them."
     if check.finding is not None:

@@ -2,7 +2,8 @@
 
 Owns: `Verdict`, the evidence kinds behind a verdict (`ExhaustiveSearch`, `Partial`), `Finding`
 (a counterexample with what it violates), `CheckResult` (one property of one spec), `SearchStats`
-(an explicit search's figures) and `SpecResult`.
+(an explicit search's figures) and `SpecResult`.  Results are data: what they mean in words is
+gcverify/wording.py's, and they are assembled in one place, gcverify/assemble.py.
 A `holds` always carries its scope: the constants it was checked with and how (see `scope()`).
 Must not import gcverify.explore, gcverify.pipeline, gcverify.report or gcverify.cli.
 """
@@ -13,7 +14,7 @@ import builtins
 import enum
 from dataclasses import dataclass
 
-from gcverify.diagnostics import Code
+from gcverify.diagnostics import Code, ExitCode
 from gcverify.ir import nodes as n
 from gcverify.semantics.state import Trace
 from gcverify.source import Span
@@ -47,14 +48,8 @@ class ExhaustiveSearch:
     states: int
     depth: int
 
-    def describe(self) -> str:
-        return f"exhaustive: all {self.states:,} reachable states"
-
     @property
     def kind(self) -> str:
-        return "exhaustive"
-
-    def short(self) -> str:
         return "exhaustive"
 
 
@@ -66,15 +61,9 @@ class Partial:
     depth: int
     reason: str
 
-    def describe(self) -> str:
-        return f"unknown: {self.reason}; explored {self.states:,} states, depth {self.depth}"
-
     @property
     def kind(self) -> str:
         return "partial"
-
-    def short(self) -> str:
-        return "partial (limit)" if "limit" in self.reason else "partial"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,15 +73,9 @@ class Found:
     states: int
     depth: int
 
-    def describe(self) -> str:
-        return f"counterexample of {self.depth} step{'' if self.depth == 1 else 's'}"
-
     @property
     def kind(self) -> str:
         return "counterexample"
-
-    def short(self) -> str:
-        return f"trace of {self.depth}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,15 +84,9 @@ class BoundedDepth:
 
     depth: int
 
-    def describe(self) -> str:
-        return f"bounded: no violation within {self.depth} steps"
-
     @property
     def kind(self) -> str:
         return "bounded"
-
-    def short(self) -> str:
-        return f"bounded ≤ {self.depth}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,15 +96,9 @@ class SolverUnknown:
     depth: int
     reason: str
 
-    def describe(self) -> str:
-        return f"unknown: {self.reason}"
-
     @property
     def kind(self) -> str:
         return "solver-unknown"
-
-    def short(self) -> str:
-        return "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,16 +110,9 @@ class Inductive:
     by: str
     every_size: bool = False
 
-    def describe(self) -> str:
-        scope = "for heaps of every size" if self.every_size else "at these sizes"
-        return f"holds in every reachable state: {self.by} implies it and is {self.k}-inductive {scope}"
-
     @property
     def kind(self) -> str:
         return "inductive-every-size" if self.every_size else "inductive"
-
-    def short(self) -> str:
-        return f"{self.k}-inductive, every size" if self.every_size else f"{self.k}-inductive"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,15 +122,9 @@ class Lemma:
 
     proc: str
 
-    def describe(self) -> str:
-        return f"proved for heaps of every size: one step of {self.proc} from any state satisfying it keeps it"
-
     @property
     def kind(self) -> str:
         return "lemma-every-size"
-
-    def short(self) -> str:
-        return "lemma, every size"
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,16 +134,9 @@ class Refuted:
     proc: str
     objects: int
 
-    def describe(self) -> str:
-        heap = f"{self.objects} object{'s' if self.objects != 1 else ''}"
-        return f"refuted: one step of {self.proc} leaves it, on a heap of {heap} (the fewest possible)"
-
     @property
     def kind(self) -> str:
         return "lemma-refuted"
-
-    def short(self) -> str:
-        return f"refuted, {self.objects} object{'s' if self.objects != 1 else ''}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,15 +145,9 @@ class NotInductive:
 
     k: int
 
-    def describe(self) -> str:
-        return f"not {self.k}-inductive: see the counterexample to induction"
-
     @property
     def kind(self) -> str:
         return "not-inductive"
-
-    def short(self) -> str:
-        return f"not {self.k}-inductive"
 
 
 Evidence = (
@@ -221,7 +166,7 @@ class Finding:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckResult:
-    property: str
+    property: n.Property  # NOTE(properties): results are keyed by the property, not its name
     verdict: Verdict
     evidence: Evidence
     expected: n.Expected | None
@@ -257,16 +202,6 @@ class SearchStats:
     collision_observed: float | None  # 1 / the least gap between two fingerprints (TLC's "observed")
     bytes_per_state: float  # memory of the visited set per stored state
     workers: int
-
-    def describe(self, states: int) -> str:
-        reduced = "" if self.unreduced_states is None else f" ({self.unreduced_states:,} without symmetry)"
-        observed = "" if self.collision_observed is None else f", {self.collision_observed:.1e} observed"
-        workers = f", {self.workers} workers" if self.workers > 1 else ""
-        return (
-            f"{states:,} states{reduced}, {self.generated:,} generated{workers}; fingerprint collision "
-            f"probability {self.collision_calculated:.1e} calculated (optimistic){observed}; "
-            f"visited set {self.bytes_per_state:.1f} bytes/state"
-        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -322,3 +257,41 @@ class Cell:
     seconds: float = 0.0
     met: bool = True
     error: str | None = None
+
+
+# ---------------------------------------------------------------- exit codes (docs/adr/0001-exit-codes.md)
+
+SEVERITY = (
+    ExitCode.OK,
+    ExitCode.UNKNOWN,
+    ExitCode.DEADLOCK,
+    ExitCode.ASSERTION,
+    ExitCode.VIOLATION,
+    ExitCode.STATIC_ERROR,
+    ExitCode.SYNTAX_ERROR,
+    ExitCode.INTERNAL,
+)
+
+
+def worse(a: ExitCode, b: ExitCode) -> ExitCode:
+    """The more severe of two outcomes, in ADR 0001's order (`SEVERITY`, least severe first)."""
+    return a if SEVERITY.index(a) >= SEVERITY.index(b) else b
+
+
+def exit_code(result: SpecResult) -> ExitCode:
+    """The exit code of one spec's results: the most severe unmet expectation, by the property's
+    kind (NOTE(properties)): an unknown verdict 20, a deadlock 11, an assertion or runtime error
+    14, anything else 12."""
+    code = ExitCode.OK
+    for c in result.results:
+        if c.met:
+            continue
+        if c.verdict is Verdict.UNKNOWN:
+            code = worse(code, ExitCode.UNKNOWN)
+        elif c.property.kind in (n.PropertyKind.ASSERTION, n.PropertyKind.RUNTIME) and c.verdict is Verdict.VIOLATED:
+            code = worse(code, ExitCode.ASSERTION)
+        elif c.property.kind is n.PropertyKind.DEADLOCK and c.verdict is Verdict.VIOLATED:
+            code = worse(code, ExitCode.DEADLOCK)
+        else:
+            code = worse(code, ExitCode.VIOLATION)
+    return code

@@ -255,6 +255,7 @@ class Await:
 @dataclass(frozen=True, slots=True)
 class Assert:
     cond: Expr
+    name: str | None = None  # `assert NAME: cond`
     span: Span | None = _span()
 
 
@@ -451,6 +452,7 @@ class ExpectDecl:
     name: str
     verdict: ExpectedVerdict
     within: int | None
+    assertion: bool = False  # `expect assert NAME …`
     span: Span | None = _span()
 
 

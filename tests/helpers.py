@@ -21,6 +21,7 @@ def run(text: str, overrides: dict[str, str] | None = None, **config: object) ->
     """Check a spec given as text.  Without symmetry reduction unless the test asks for it
     (`symmetry=True`), so state counts are those of the plain state space."""
     config.setdefault("symmetry", False)
+    # **config is typed object, so mypy cannot match it to CheckConfig's fields; a wrong name is a TypeError
     return check_spec(spec_from_text(text, overrides), CheckConfig(**config))  # type: ignore[arg-type]
 
 

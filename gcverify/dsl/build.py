@@ -103,7 +103,12 @@ class _Builder(Transformer[Token, Any]):
 
     def expect_decl(self, meta: Meta, items: list[Any]) -> s.ExpectDecl:
         within = items[2] if len(items) > 2 else None
-        return s.ExpectDecl(str(items[0]), s.ExpectedVerdict(str(items[1])), within, self._span(meta))
+        return s.ExpectDecl(str(items[0]), s.ExpectedVerdict(str(items[1])), within, span=self._span(meta))
+
+    def expect_assert_decl(self, meta: Meta, items: list[Any]) -> s.ExpectDecl:
+        within = items[2] if len(items) > 2 else None
+        verdict = s.ExpectedVerdict(str(items[1]))
+        return s.ExpectDecl(str(items[0]), verdict, within, assertion=True, span=self._span(meta))
 
     def within(self, meta: Meta, items: list[Token]) -> int:
         return int(items[0])
@@ -156,7 +161,10 @@ class _Builder(Transformer[Token, Any]):
         return s.Await(items[0], self._span(meta))
 
     def assert_stmt(self, meta: Meta, items: list[Any]) -> s.Assert:
-        return s.Assert(items[0], self._span(meta))
+        return s.Assert(items[0], span=self._span(meta))
+
+    def named_assert_stmt(self, meta: Meta, items: list[Any]) -> s.Assert:
+        return s.Assert(items[1], str(items[0]), self._span(meta))
 
     def local_decl(self, meta: Meta, items: list[Any]) -> s.LocalDecl:
         return s.LocalDecl(str(items[0]), items[1], items[2], self._span(meta))

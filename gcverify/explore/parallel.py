@@ -29,14 +29,16 @@ import contextlib
 import multiprocessing as mp
 import os
 import queue
+import signal
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from gcverify.budget import Budget, Stopped, resident_bytes
 from gcverify.diagnostics import InternalError
-from gcverify.explore.partition import Batch, Canon, Codec, Commit, Expansion, Partition, Tick, resident_bytes
+from gcverify.explore.partition import Batch, Canon, Codec, Commit, Expansion, Partition, Tick
 from gcverify.semantics.model import Model
 from gcverify.semantics.state import State
 
@@ -59,24 +61,39 @@ class ParallelPartitions:
     def available() -> bool:
         return "fork" in mp.get_all_start_methods()
 
-    def __init__(self, model: Model, canon: Canon | None, codec: Codec, count: int) -> None:
+    def __init__(
+        self, model: Model, canon: Canon | None, codec: Codec, count: int, budget: Budget | None = None
+    ) -> None:
+        """Fork `count` workers; `budget` is checked before each (raises `Stopped`, with the workers
+        already started shut down)."""
         ctx = mp.get_context("fork")
         self.count = count
         self.shared = _Shared(ctx, count)
         self.conns: list[Connection] = []
         self.procs: list[Any] = []
-        for index in range(count):
-            mine, theirs = ctx.Pipe()
-            proc = ctx.Process(
-                target=_serve,
-                args=((model, canon, codec, index, count), theirs, self.shared),
-                name=f"gcverify-worker-{index}",
-                daemon=True,
-            )
+        try:
+            for index in range(count):
+                if budget is not None:
+                    budget.check("starting the worker processes")
+                self._start(ctx, (model, canon, codec, index, count))
+        except Stopped:
+            self.close()
+            raise
+
+    def _start(self, ctx: Any, build: tuple[Model, Canon | None, Codec, int, int]) -> None:
+        mine, theirs = ctx.Pipe()
+        proc = ctx.Process(target=_serve, args=(build, theirs, self.shared), name=f"gcverify-worker-{build[3]}")
+        proc.daemon = True
+        # SIGINT stays blocked from the fork until the worker ignores it (see _serve); here, a Ctrl-C
+        # in the meantime is delivered once the fork is done.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
             proc.start()
-            theirs.close()
-            self.conns.append(mine)
-            self.procs.append(proc)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        theirs.close()
+        self.conns.append(mine)
+        self.procs.append(proc)
 
     def _ask(self, messages: Sequence[tuple[str, Any] | None], tick: Callable[[], None] | None = None) -> list[Any]:
         """Send each worker its message (None: none) and gather the replies, calling `tick` while waiting."""
@@ -158,7 +175,11 @@ def _reply(conn: Connection) -> Any:
 
 
 def _serve(build: tuple[Model, Canon | None, Codec, int, int], conn: Connection, shared: _Shared) -> None:
-    """A worker: answer the coordinator's commands until told to close."""
+    """A worker: answer the coordinator's commands until told to close.  Ctrl-C reaches every
+    process of the terminal's foreground group; a worker ignores it, and the coordinator stops the
+    search and then the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     part = Partition(*build)
     for inbox in shared.inboxes:
         inbox.cancel_join_thread()  # never wait at exit for batches nobody will read

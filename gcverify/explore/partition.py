@@ -24,7 +24,6 @@ violating state with the least fingerprint of the shallowest violating level.
 from __future__ import annotations
 
 import itertools
-import os
 from array import array
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -56,15 +55,6 @@ _CODES: tuple[tuple[IntCode, int, int], ...] = (
     ("h", -32768, 32767),
     ("i", -(1 << 31), (1 << 31) - 1),
 )
-
-
-def resident_bytes(pid: int) -> int:
-    """The resident memory of a process (0 where /proc cannot tell)."""
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
 
 
 class Codec:
@@ -156,12 +146,12 @@ def least_tags(batches: list[Batch]) -> Batch:
 @dataclass(frozen=True, slots=True)
 class Expansion:
     """What expanding one partition's frontier found: successors computed (duplicates included),
-    new states it now holds candidates for, and the least key of a frontier state with a faulting
-    step and of a deadlocked one."""
+    new states it now holds candidates for, the least key of a frontier state with a step that
+    faults, per fault site, and of a deadlocked one."""
 
     generated: int
     fresh: int
-    fault: int | None
+    faults: dict[int, int]
     deadlock: int | None
 
 
@@ -264,7 +254,7 @@ class Partition:
         batches still on their way and fills in `fresh` with `count_fresh()`.  `invariants`: those
         to check on the new states; `remaining`: how many the state limit lets the level store."""
         generated, stopped = 0, False
-        faults: list[int] = []
+        faults: dict[int, int] = {}
         deadlocks: list[int] = []
         self.discovered, self.remaining = 0, remaining
         self.next = _NextLevel(self.model, self.codec, invariants)
@@ -273,7 +263,9 @@ class Partition:
             self.frontier_size -= len(keys)
             outgoing, fault, dead, made = self._expand_chunk(packed, keys)
             generated += made
-            faults.extend(fault)
+            for site, key in fault:
+                if key < faults.get(site, 1 << 64):
+                    faults[site] = key
             deadlocks.extend(dead)
             for dest, batch in outgoing:
                 if dest == self.index:
@@ -284,22 +276,26 @@ class Partition:
             stopped = should_stop()
         self.frontier.clear()
         self.frontier_size = 0
-        return Expansion(generated, 0, min(faults, default=None), min(deadlocks, default=None))
+        return Expansion(generated, 0, faults, min(deadlocks, default=None))
 
-    def _expand_chunk(self, packed: Rows, keys: Keys) -> tuple[list[tuple[int, Batch]], list[int], list[int], int]:
+    def _expand_chunk(
+        self, packed: Rows, keys: Keys
+    ) -> tuple[list[tuple[int, Batch]], list[tuple[int, int]], list[int], int]:
+        """The chunk's successors routed to their partitions, (fault site, key) of each state with
+        a step that faults, the keys of deadlocked states, and the number of successors."""
         model, canon = self.model, self.canon
         expand = model.expand
         states = self.codec.unpack(packed)
         cands: list[State] = []
         orbits: list[int] = []
         counts: list[int] = []
-        faults: list[int] = []
+        faults: list[tuple[int, int]] = []  # (site, row)
         dead: list[int] = []
         for row, state in enumerate(states):
             posts, faulting = expand(state)
             counts.append(len(posts))
             if faulting:
-                faults.append(row)
+                faults.extend((site, row) for site in {site for _, site in faulting})
             elif not posts and not model.terminated(state):
                 dead.append(row)
             if canon is None:
@@ -312,7 +308,7 @@ class Partition:
         key_list = keys.tolist()
         return (
             self._route(cands, orbits, np.repeat(prefixes(keys), counts)),
-            [key_list[r] for r in faults],
+            [(site, key_list[r]) for site, r in faults],
             [key_list[r] for r in dead],
             len(cands),
         )

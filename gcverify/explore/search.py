@@ -1,6 +1,6 @@
 """Breadth-first exploration: the one search loop, over one partition of the states or several.
 
-Owns: `ExploreConfig`, `Progress`, `Target` (the state a finding ends in, with the keys its trace
+Owns: `ExploreConfig`, `Target` (the state a finding ends in, with the keys its trace
 is rebuilt through), `Search` (what a search found; `path` and `fault_path` rebuild a trace),
 `Partitions` (the protocol through which the loop drives the partitions of the state space; see
 NOTE(levels) in partition.py), `LocalPartitions` (one partition, in this process) and `explore`.
@@ -9,7 +9,7 @@ boundary once every invariant is violated (so state counts do not depend on the 
 level, nor on the number of workers), and within a level when a limit is reached (states, seconds,
 memory): the verdicts left open are then unknown.  Visited states are canonical under symmetry
 (explore/symmetry.py); the sum of their orbit sizes is the number of states the search would have
-stored without it.  The engine never prints: progress goes to a callback.
+stored without it.  The engine never prints: its progress goes to a `Reporter` (gcverify/reporter.py).
 Must not import z3, gcverify.pipeline or gcverify.report.
 """
 
@@ -17,38 +17,32 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from gcverify.budget import Budget, resident_bytes
 from gcverify.diagnostics import InternalError
 from gcverify.explore.parallel import ParallelPartitions
-from gcverify.explore.partition import Canon, Codec, Commit, Expansion, Partition, Tick, resident_bytes
+from gcverify.explore.partition import Canon, Codec, Commit, Expansion, Partition, Tick
 from gcverify.explore.symmetry import Symmetry
 from gcverify.explore.trace import Layers, layers, walk
 from gcverify.explore.visited import collision_probability, fingerprint
+from gcverify.ir import nodes as n
+from gcverify.reporter import SILENT, Progress, Reporter
 from gcverify.semantics.model import Model
 from gcverify.semantics.state import ActionInstance, State
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    states: int
-    depth: int
-    queue: int
-    seconds: float
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExploreConfig:
     max_states: int | None = None
-    max_seconds: float | None = None
-    max_memory_mb: int | None = None  # resident memory of the search's processes, in MiB
     check_deadlock: bool = False
+    # the properties the search must decide before it may stop (None: every invariant and fault site)
+    properties: tuple[n.Property, ...] | None = None
     symmetry: bool = True  # visit one state of each orbit under permutations of the scalarsets
     workers: int = 1  # processes that expand states; 0: one per core
-    progress: Callable[[Progress], None] | None = None
-    progress_interval: float = 0.5
+    progress_interval: float = 0.5  # seconds between two progress events (and two looks at memory)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +65,7 @@ class Search:
     stop_reason: str
     seconds: float
     violations: Mapping[int, Target]  # invariant -> the state violating it
-    fault: Target | None  # a state with a step that faults
+    faults: Mapping[int, Target]  # fault site -> a state with a step that faults there
     deadlock: Target | None
     unreduced_states: int | None  # the states without symmetry reduction; None: no reduction
     generated: int  # successor states computed, duplicates included (TLC's "states generated")
@@ -86,15 +80,17 @@ class Search:
         ids, _ = walk(model, self.canon, target.layers)
         return [model.instances[t] for t in ids]
 
-    def fault_path(self, model: Model) -> list[ActionInstance]:
-        """A path to the faulting state, then its faulting step (the one with the lowest id)."""
-        if self.fault is None:
-            raise InternalError("fault_path of a search that found no fault")
-        ids, last = walk(model, self.canon, self.fault.layers)
+    def fault_path(self, model: Model, site: int) -> list[ActionInstance]:
+        """A path to the state with a step that faults at `site`, then that step (the one with
+        the lowest id)."""
+        if site not in self.faults:
+            raise InternalError(f"fault_path of a search that found no fault at site {site}")
+        ids, last = walk(model, self.canon, self.faults[site].layers)
         _, faults = model.expand(last)
-        if not faults:
-            raise InternalError("the rebuilt path to a faulting state ends in a state without a faulting step")
-        return [model.instances[t] for t in [*ids, min(faults)]]
+        here = [t for t, s in faults if s == site]
+        if not here:
+            raise InternalError("the rebuilt path to a faulting state ends in a state without that faulting step")
+        return [model.instances[t] for t in [*ids, min(here)]]
 
 
 class Partitions(Protocol):
@@ -172,24 +168,30 @@ def worker_count(workers: int) -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def explore(model: Model, config: ExploreConfig) -> Search:
-    symmetry = Symmetry(model.spec, model.layout) if config.symmetry else None
+def explore(model: Model, config: ExploreConfig, budget: Budget | None = None, reporter: Reporter = SILENT) -> Search:
+    """Search every reachable state of `model` within `budget` (time, memory, Ctrl-C; default: no
+    limit), telling `reporter` how it goes.  The preparation (symmetry tables, compiling the model,
+    starting workers) raises `Stopped` when the budget runs out; the search itself then stops with
+    a `stop_reason`."""
+    budget = budget or Budget()
+    symmetry = Symmetry(model.spec, model.layout, budget=budget) if config.symmetry else None
     canon = symmetry.canon if symmetry is not None and symmetry.sorts else None
     codec = Codec.for_spec(model.spec, model.layout.size)
     workers = worker_count(config.workers)
-    # Compile the model's actions (and the canonicaliser) before the clock starts and before any
-    # worker is forked, so that workers inherit them.
+    # Compile the model's actions (and the canonicaliser) before the search's clock starts and
+    # before any worker is forked, so that workers inherit them.
     init = model.initial()
+    model.compile(budget)
     model.expand(init)
     if canon is not None:
         canon(init)
     parts: Partitions
     if workers > 1 and ParallelPartitions.available():
-        parts = ParallelPartitions(model, canon, codec, workers)
+        parts = ParallelPartitions(model, canon, codec, workers, budget)
     else:
         parts = LocalPartitions(model, canon, codec)
     try:
-        return _Run(model, config, canon, parts).run()
+        return _Run(model, config, canon, parts, budget, reporter).run()
     finally:
         parts.close()
 
@@ -209,15 +211,30 @@ def allowances(fresh: Sequence[int], remaining: int | None) -> list[int]:
 class _Run:
     """One search: the level loop and its bookkeeping."""
 
-    def __init__(self, model: Model, config: ExploreConfig, canon: Canon | None, parts: Partitions) -> None:
-        self.model, self.config, self.canon, self.parts = model, config, canon, parts
+    def __init__(
+        self,
+        model: Model,
+        config: ExploreConfig,
+        canon: Canon | None,
+        parts: Partitions,
+        budget: Budget,
+        reporter: Reporter,
+    ) -> None:
+        self.model, self.config, self.canon, self.parts, self.budget = model, config, canon, parts, budget
+        self.reporter = reporter
         self.start = time.monotonic()
-        self.next_tick = self.start  # the first look at memory is at once, then every progress_interval
+        self.next_tick = self.start  # the first progress report is at once, then every progress_interval
         self.stop_reason = ""
         self.states = self.depth = self.frontier = 0
         self.unreduced = self.generated = 0
         self.violations: dict[int, Target] = {}
-        self.fault: Target | None = None
+        self.faults: dict[int, Target] = {}
+        spec = model.spec
+        props = config.properties
+        if props is None:
+            props = spec.safety_properties(deadlock=False)
+        self.invariants = [p.index for p in props if p.kind is n.PropertyKind.INVARIANT]
+        self.sites = [p.index for p in props if p.kind in (n.PropertyKind.ASSERTION, n.PropertyKind.RUNTIME)]
         self.deadlock: Target | None = None
 
     def run(self) -> Search:
@@ -225,19 +242,26 @@ class _Run:
         self.parts.seed(init, orbit)
         self.states, self.unreduced, self.generated, self.frontier = 1, orbit, 1, 1
         key = fingerprint(init)
-        n_inv = len(self.model.spec.invariants)
-        for i in range(n_inv):
+        for i in self.invariants:
             if not self.model.check(i, init):
                 self.violations[i] = Target(key, 0)
-        pending = [i for i in range(n_inv) if i not in self.violations]
-        while self.frontier and (pending or self.config.check_deadlock or n_inv == 0) and not self.stop_reason:
+        pending = [i for i in self.invariants if i not in self.violations]
+        while self.frontier and (pending or self._undecided()) and not self.stop_reason:
             limit = self.config.max_states
             if limit is not None and self.states >= limit:
                 self.stop_reason = f"state limit of {limit:,} reached"
                 break
+            self.stop_reason = self.budget.reason(self.parts.memory)
+            if self.stop_reason:
+                break
             self._level(pending)
             pending = [i for i in pending if i not in self.violations]
         return self._finish()
+
+    def _undecided(self) -> bool:
+        """Whether some property besides the invariants still needs the search to go on: a fault
+        site (an assertion, or runtime errors) with no faulting step found, or deadlock."""
+        return any(s not in self.faults for s in self.sites) or (self.config.check_deadlock and self.deadlock is None)
 
     def _canonical(self, state: State) -> tuple[State, int]:
         return (state, 1) if self.canon is None else self.canon(state)
@@ -248,8 +272,11 @@ class _Run:
         remaining = None if limit is None else limit - self.states
         expansions = self.parts.expand(remaining, pending, self._tick)
         self.generated += sum(e.generated for e in expansions)
-        if self.fault is None:
-            self.fault = _least(self.depth, [e.fault for e in expansions])
+        for site in {s for e in expansions for s in e.faults}:
+            if site not in self.faults:
+                found = _least(self.depth, [e.faults.get(site) for e in expansions])
+                assert found is not None
+                self.faults[site] = found
         if self.deadlock is None and self.config.check_deadlock:
             self.deadlock = _least(self.depth, [e.deadlock for e in expansions])
         fresh = [e.fresh for e in expansions]
@@ -268,17 +295,14 @@ class _Run:
             self.stop_reason = self.stop_reason or f"state limit of {limit:,} reached"
 
     def _tick(self, fresh: int, queue: int) -> str:
-        """Called while a level is expanded: progress, time and memory limits; why to stop, if so."""
+        """Called while a level is expanded: progress, and the budget (time and memory limits of the
+        search's processes, Ctrl-C); why to stop, if so."""
         now = time.monotonic()
         cfg = self.config
-        if cfg.max_seconds is not None and now - self.start > cfg.max_seconds:
-            self.stop_reason = f"time limit of {cfg.max_seconds:g} s reached"
+        self.stop_reason = self.stop_reason or self.budget.reason(self.parts.memory)
         if now >= self.next_tick:
             self.next_tick = now + cfg.progress_interval
-            if cfg.max_memory_mb is not None and self.parts.memory() > cfg.max_memory_mb << 20:
-                self.stop_reason = f"memory limit of {cfg.max_memory_mb:,} MB reached"
-            if cfg.progress is not None:
-                cfg.progress(Progress(self.states + fresh, self.depth + 1, queue, now - self.start))
+            self.reporter.progress(Progress(self.states + fresh, self.depth + 1, queue, now - self.start))
         return self.stop_reason
 
     def _finish(self) -> Search:
@@ -293,7 +317,7 @@ class _Run:
             stop_reason=self.stop_reason,
             seconds=time.monotonic() - self.start,
             violations={i: traced(t) for i, t in sorted(self.violations.items())},
-            fault=None if self.fault is None else traced(self.fault),
+            faults={s: traced(t) for s, t in sorted(self.faults.items())},
             deadlock=None if self.deadlock is None else traced(self.deadlock),
             unreduced_states=None if self.canon is None else self.unreduced,
             generated=self.generated,

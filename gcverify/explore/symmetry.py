@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+from gcverify.budget import Budget
 from gcverify.ir import nodes as n
 from gcverify.semantics.layout import Layout
 from gcverify.semantics.state import State
@@ -49,7 +50,19 @@ class _Group:
 class Symmetry:
     """Canonical forms under permutations of `sorts` (by default every scalarset of the spec)."""
 
-    def __init__(self, spec: n.Spec, layout: Layout, sorts: tuple[n.ScalarsetSort, ...] | None = None) -> None:
+    def __init__(
+        self,
+        spec: n.Spec,
+        layout: Layout,
+        sorts: tuple[n.ScalarsetSort, ...] | None = None,
+        budget: Budget | None = None,
+    ) -> None:
+        """`budget`: checked while the tables are built (raises `Stopped`)."""
+
+        def check() -> None:
+            if budget is not None:
+                budget.check("building the symmetry tables")
+
         self.spec = spec
         self.layout = layout
         chosen = spec.symmetric if sorts is None else sorts
@@ -67,6 +80,8 @@ class Symmetry:
             vs = var.sort.base if isinstance(var.sort, n.OptionSort) else var.sort
             key_syms = [index.get(k) if isinstance(k, n.ScalarsetSort) else None for k in var.keys]
             for j, key in enumerate(layout.keys(v)):
+                if j % 1024 == 0:
+                    check()
                 slot = vl.offset + j
                 self.value_sort[slot] = index.get(vs, -1) if isinstance(vs, n.ScalarsetSort) else -1
                 base = vl.offset
@@ -84,11 +99,13 @@ class Symmetry:
                     continue
                 unordered = sum(x is not None for x in key_syms) > 1
                 for e in range(self.sorts[a].size):
+                    check()
                     slots = tuple(vl.offset + j for j, key in enumerate(layout.keys(v)) if key[p] == e)
                     self.own[a][e].append(_Group(slots, unordered))
         self.ref_slots = [[i for i in range(size) if self.value_sort[i] == a] for a in range(len(self.sorts))]
         namespace: dict[str, object] = {}
         for a in range(len(self.sorts)):
+            check()
             exec(compile(self.signature_source(a), f"<gcverify symmetry {spec.name}>", "exec"), namespace)
         # the generated functions (signature_source): typed by what that source returns
         self._sig = [cast(SigFn, namespace[f"_sig{a}"]) for a in range(len(self.sorts))]

@@ -1,22 +1,94 @@
-"""Structured statements: what `resolve` makes of process and procedure bodies, and `lower` consumes.
+"""The pre-lowering IR: what `resolve` makes of a spec, and `lower` consumes.
 
-Owns: typed statements that still have their control structure (loops, either, choose, calls).
+Owns: `PreExpr`, the expressions before lowering (the core node classes of `nodes` over
+`PreExpr` operands, plus the forms lowering removes: `SymRef`, `AtLabel`, `LocalOf`; NOTE(ir stages)
+in nodes.py), and typed statements that still have their control structure (loops, either, choose,
+calls).
 Names bound by `choose`, `for`, procedure parameters and process locals are `Sym`s; `lower` decides
 whether each becomes an action parameter, a `let`, or a stored local (see NOTE(granularity) in
-lower.py).
+ir/lower/__init__.py).
 Must not import anything from gcverify but `source` and `ir.nodes`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
-from gcverify.ir.nodes import Expr, FiniteSort, Sort
+from gcverify.ir import nodes as n
+from gcverify.ir.nodes import BOOL, FiniteSort, Sort
 from gcverify.source import Span
 
 
 def _span() -> Span | None:
     return field(default=None, compare=False, repr=False)
+
+
+# ---------------------------------------------------------------- expressions only lowering sees
+
+
+@dataclass(frozen=True, slots=True)
+class SymRef:
+    """A process-level name (choose/for variable, procedure parameter, local).  Lowering replaces it
+    by an action parameter, a `let`-bound slot, a constant or a read of a stored local."""
+
+    sym: int
+    type: Sort
+
+
+@dataclass(frozen=True, slots=True)
+class AtLabel:
+    """Process `process` (instance `instance`) is at the control point `label` (`proc.label` for a
+    label inside a procedure).  Lowering turns it into a program-counter test."""
+
+    process: int
+    instance: PreExpr | None
+    label: str
+    span: Span | None = _span()
+    type: Sort = BOOL
+
+
+@dataclass(frozen=True, slots=True)
+class LocalOf:
+    """The kept value of process-level name `sym` (a `var` of the process or a procedure's
+    parameter) of instance `instance`.  Lowering turns it into a read of its local."""
+
+    process: int
+    instance: PreExpr | None
+    sym: int
+    name: str
+    type: Sort
+    span: Span | None = _span()
+
+
+Surface: TypeAlias = SymRef | AtLabel | LocalOf
+
+PreExpr: TypeAlias = (
+    n.Lit
+    | n.Read["PreExpr"]
+    | n.Param
+    | n.Bound
+    | n.Not["PreExpr"]
+    | n.And["PreExpr"]
+    | n.Or["PreExpr"]
+    | n.Implies["PreExpr"]
+    | n.Cmp["PreExpr"]
+    | n.Arith["PreExpr"]
+    | n.Neg["PreExpr"]
+    | n.Ite["PreExpr"]
+    | n.Quant["PreExpr"]
+    | n.Unwrap["PreExpr"]
+    | n.Reachable["PreExpr"]
+    | n.ReachFrom["PreExpr"]
+    | n.Stopped
+    | n.Apply["PreExpr"]
+    | SymRef
+    | AtLabel
+    | LocalOf
+)
+
+
+# ---------------------------------------------------------------- structured statements
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,13 +105,13 @@ class Target:
 
     var: int | None
     sym: Sym | None
-    indices: tuple[Expr, ...]
+    indices: tuple[PreExpr, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class SAssign:
     target: Target
-    value: Expr
+    value: PreExpr
     text: str
     span: Span | None = _span()
 
@@ -64,20 +136,21 @@ class SLabel:
 
 @dataclass(frozen=True, slots=True)
 class SAwait:
-    cond: Expr
+    cond: PreExpr
     span: Span | None = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class SAssert:
-    cond: Expr
+    cond: PreExpr
+    site: int  # the index of its assertion (nodes.Spec.assertions)
     span: Span | None = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class SLocal:
     sym: Sym
-    init: Expr
+    init: PreExpr
     span: Span | None = _span()
 
 
@@ -89,7 +162,7 @@ class SAtomic:
 
 @dataclass(frozen=True, slots=True)
 class SIf:
-    cond: Expr
+    cond: PreExpr
     then: tuple[SStmt, ...]
     else_: tuple[SStmt, ...]
     span: Span | None = _span()
@@ -97,7 +170,7 @@ class SIf:
 
 @dataclass(frozen=True, slots=True)
 class SWhile:
-    cond: Expr | None  # None: `loop`
+    cond: PreExpr | None  # None: `loop`
     body: tuple[SStmt, ...]
     span: Span | None = _span()
 
@@ -119,7 +192,7 @@ class SEither:
 @dataclass(frozen=True, slots=True)
 class SChoose:
     vars: tuple[tuple[Sym, FiniteSort], ...]
-    where: Expr | None
+    where: PreExpr | None
     body: tuple[SStmt, ...]
     span: Span | None = _span()
 
@@ -127,7 +200,7 @@ class SChoose:
 @dataclass(frozen=True, slots=True)
 class SCall:
     proc: int
-    args: tuple[Expr, ...]
+    args: tuple[PreExpr, ...]
     text: str
     span: Span | None = _span()
 

@@ -7,17 +7,29 @@ equivalent to `e` in every state; lowering uses it to drop branches that can nev
 
 from __future__ import annotations
 
+from typing import overload
+
+from gcverify.ir import control as c
 from gcverify.ir import nodes as n
 
 TRUE = n.Lit(1, n.BOOL)
 FALSE = n.Lit(0, n.BOOL)
 
 
-def _lit(e: n.Expr) -> int | None:
+def _lit(e: c.PreExpr) -> int | None:
     return e.value if isinstance(e, n.Lit) else None
 
 
-def fold(e: n.Expr) -> n.Expr:
+@overload
+def fold(e: n.Expr) -> n.Expr: ...
+
+
+@overload
+def fold(e: c.PreExpr) -> c.PreExpr: ...
+
+
+def fold(e: c.PreExpr) -> c.PreExpr:
+    """`e` folded; a core expression stays core (folding only ever removes operators)."""
     match e:
         case n.Not(operand=a):
             a = fold(a)
@@ -48,17 +60,17 @@ def fold(e: n.Expr) -> n.Expr:
                 n.CmpOp.GE: x >= y,
             }[op]
             return n.Lit(int(result), n.BOOL)
-        case n.Ite(cond=c, then=a, else_=b, type=t):
-            c = fold(c)
-            v = _lit(c)
+        case n.Ite(cond=cnd, then=a, else_=b, type=t):
+            cnd = fold(cnd)
+            v = _lit(cnd)
             if v is not None:
                 return fold(a) if v else fold(b)
-            return n.Ite(c, fold(a), fold(b), t)
-    return e
+            return n.Ite(cnd, fold(a), fold(b), t)
+    return e  # the other forms have nothing to fold at their top
 
 
-def _junction(args: tuple[n.Expr, ...], absorbing: int) -> n.Expr:
-    kept: list[n.Expr] = []
+def _junction(args: tuple[c.PreExpr, ...], absorbing: int) -> c.PreExpr:
+    kept: list[c.PreExpr] = []
     for a in args:
         a = fold(a)
         v = _lit(a)

@@ -1,8 +1,9 @@
 """The core IR: the single description of a model that both engines read.
 
-Owns: sorts and types, typed expressions, the core statements an action runs, `Action`, `Process`,
-`StateVar`, `Invariant`, `Expectation` and `Spec` (a fully instantiated model: every constant has
-its value, every sort its size).
+Owns: sorts and types, typed expressions (the node classes, and `Expr`, the core union the engines
+read; `control.PreExpr` reuses the classes before lowering, NOTE(ir stages)), the core statements
+an action runs, `Action`, `Process`, `StateVar`, `Invariant`, `Expectation` and `Spec` (a fully
+instantiated model: every constant has its value, every sort its size).
 Invariants: every expression carries its type; values are encoded as ints (bool as 0/1, enum members
 and scalarset elements by index, an option's `nil` as the size of its base sort); maps are flattened
 row-major into consecutive state slots.  Nothing here evaluates anything.
@@ -13,8 +14,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Generic, TypeAlias, TypeVar
 
 from gcverify.source import Span
+
+E = TypeVar("E", covariant=True)  # the operands' expression type (NOTE(ir stages))
 
 
 def _span() -> Span | None:
@@ -168,11 +172,11 @@ class Lit:
 
 
 @dataclass(frozen=True, slots=True)
-class Read:
+class Read(Generic[E]):
     """Read state variable `var` at `indices` (one per key sort; none for a scalar)."""
 
     var: int
-    indices: tuple[Expr, ...]
+    indices: tuple[E, ...]
     type: Sort
 
 
@@ -194,105 +198,97 @@ class Bound:
 
 
 @dataclass(frozen=True, slots=True)
-class SymRef:
-    """A process-level name (choose/for variable, procedure parameter, local) before lowering."""
-
-    sym: int
-    type: Sort
-
-
-@dataclass(frozen=True, slots=True)
-class Not:
-    operand: Expr
+class Not(Generic[E]):
+    operand: E
     type: Sort = BOOL
 
 
 @dataclass(frozen=True, slots=True)
-class And:
-    args: tuple[Expr, ...]
+class And(Generic[E]):
+    args: tuple[E, ...]
     type: Sort = BOOL
 
 
 @dataclass(frozen=True, slots=True)
-class Or:
-    args: tuple[Expr, ...]
+class Or(Generic[E]):
+    args: tuple[E, ...]
     type: Sort = BOOL
 
 
 @dataclass(frozen=True, slots=True)
-class Implies:
-    left: Expr
-    right: Expr
+class Implies(Generic[E]):
+    left: E
+    right: E
     type: Sort = BOOL
 
 
 @dataclass(frozen=True, slots=True)
-class Cmp:
+class Cmp(Generic[E]):
     op: CmpOp
-    left: Expr
-    right: Expr
+    left: E
+    right: E
     type: Sort = BOOL
 
 
 @dataclass(frozen=True, slots=True)
-class Arith:
+class Arith(Generic[E]):
     op: ArithOp
-    left: Expr
-    right: Expr
+    left: E
+    right: E
     type: Sort = INT
 
 
 @dataclass(frozen=True, slots=True)
-class Neg:
-    operand: Expr
+class Neg(Generic[E]):
+    operand: E
     type: Sort = INT
 
 
 @dataclass(frozen=True, slots=True)
-class Ite:
-    cond: Expr
-    then: Expr
-    else_: Expr
+class Ite(Generic[E]):
+    cond: E
+    then: E
+    else_: E
     type: Sort
 
 
 @dataclass(frozen=True, slots=True)
-class Quant:
+class Quant(Generic[E]):
     kind: QuantKind
     slot: int
     sort: FiniteSort
-    body: Expr
+    body: E
     name: str = field(default="", compare=False)
     type: Sort = BOOL
 
 
 @dataclass(frozen=True, slots=True)
-class Unwrap:
+class Unwrap(Generic[E]):
     """An option used as its base sort: a nil-dereference fault when it is nil."""
 
-    operand: Expr
+    operand: E
     type: Sort
     span: Span | None = _span()
 
 
 @dataclass(frozen=True, slots=True)
-class Reachable:
+class Reachable(Generic[E]):
     """Built in: the object is reachable from a root through pointer fields."""
 
-    operand: Expr
+    operand: E
     type: Sort = BOOL
 
 
 @dataclass(frozen=True, slots=True)
-class ReachFrom:
+class ReachFrom(Generic[E]):
     """Built in: `target` is reachable from an object x with `start` (x bound at `start_slot`)
     through pointer fields, entering only objects y with `via` (y bound at `via_slot`)."""
 
-    target: Expr
+    target: E
     start_slot: int
-    start: Expr
+    start: E
     via_slot: int
-    via: Expr
+    via: E
     type: Sort = BOOL
 
 
@@ -305,61 +301,38 @@ class Stopped:
 
 
 @dataclass(frozen=True, slots=True)
-class AtLabel:
-    """Before lowering: process `process` (instance `instance`) is at the control point `label`
-    (`proc.label` for a label inside a procedure).  Lowering turns it into a program-counter test."""
-
-    process: int
-    instance: Expr | None
-    label: str
-    span: Span | None = _span()
-    type: Sort = BOOL
-
-
-@dataclass(frozen=True, slots=True)
-class LocalOf:
-    """Before lowering: the kept value of process-level name `sym` (a `var` of the process or a
-    procedure's parameter) of instance `instance`.  Lowering turns it into a read of its local."""
-
-    process: int
-    instance: Expr | None
-    sym: int
-    name: str
-    type: Sort
-    span: Span | None = _span()
-
-
-@dataclass(frozen=True, slots=True)
-class Apply:
+class Apply(Generic[E]):
     """A call of `def` number `fn`."""
 
     fn: int
-    args: tuple[Expr, ...]
+    args: tuple[E, ...]
     type: Sort
 
 
-Expr = (
+# NOTE(ir stages): the composite expression nodes are generic in the type `E` of their operands, so
+# one set of classes serves two unions.  `Expr` is the core IR that lowering produces and the
+# engines read; `control.PreExpr` adds the forms that exist only before lowering (`SymRef`,
+# `AtLabel`, `LocalOf`).  `E` is covariant, so every core expression is also a pre-lowering one, and
+# a dispatch over either union can end in `assert_never`.
+Expr: TypeAlias = (
     Lit
-    | Read
+    | Read["Expr"]
     | Param
     | Bound
-    | SymRef
-    | Not
-    | And
-    | Or
-    | Implies
-    | Cmp
-    | Arith
-    | Neg
-    | Ite
-    | Quant
-    | Unwrap
-    | Reachable
-    | ReachFrom
+    | Not["Expr"]
+    | And["Expr"]
+    | Or["Expr"]
+    | Implies["Expr"]
+    | Cmp["Expr"]
+    | Arith["Expr"]
+    | Neg["Expr"]
+    | Ite["Expr"]
+    | Quant["Expr"]
+    | Unwrap["Expr"]
+    | Reachable["Expr"]
+    | ReachFrom["Expr"]
     | Stopped
-    | AtLabel
-    | LocalOf
-    | Apply
+    | Apply["Expr"]
 )
 
 
@@ -396,7 +369,10 @@ class Assume:
 
 @dataclass(frozen=True, slots=True)
 class Assert:
+    """A fault check; `site` is the index of its assertion in `Spec.assertions`."""
+
     cond: Expr
+    site: int
     span: Span | None = _span()
 
 
@@ -405,7 +381,7 @@ class ForEach:
     """`for x in S { body }` over a scalarset inside one step: the body runs once per element, in
     index order, with the element bound to `slot`.  Kept as a loop (not unrolled like loops over
     other sorts) so that a proof for every size can run it for all elements at once when its
-    iterations are independent (semantics/interp.py)."""
+    iterations are independent (ir/loops.py)."""
 
     slot: int
     sort: ScalarsetSort
@@ -444,12 +420,16 @@ class StateVar:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Def:
+class Def(Generic[E]):
+    """A `def`.  `problem`: why lowering could not make this definition (one no property or step
+    uses) core; its `body` is then a placeholder that must not be evaluated."""
+
     name: str
     slots: tuple[int, ...]
-    body: Expr
+    body: E
     type: Sort
     span: Span | None = _span()
+    problem: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -505,23 +485,76 @@ class Process:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Invariant:
+class Invariant(Generic[E]):
     name: str
-    body: Expr
+    body: E
     span: Span | None = _span()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Inductive:
+class Inductive(Generic[E]):
     """A candidate inductive invariant: the conjunction of `conjuncts`, each with its source text."""
 
     name: str
-    conjuncts: tuple[tuple[str, Expr], ...]
+    conjuncts: tuple[tuple[str, E], ...]
     span: Span | None = _span()
 
     @property
-    def body(self) -> Expr:
+    def body(self) -> And[E]:
         return And(tuple(e for _, e in self.conjuncts))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assertion:
+    """An `assert` statement of the spec: named by `assert NAME: …` or by its statement label, or
+    else by where it stands (`assert@file:line:col`)."""
+
+    name: str
+    named: bool  # the user gave it a name, so an `expect` can refer to it
+    span: Span | None = _span()
+
+
+class PropertyKind(enum.Enum):
+    """What a property is; see NOTE(properties)."""
+
+    INVARIANT = "invariant"
+    ASSERTION = "assertion"
+    RUNTIME = "runtime"  # built-in: no step dereferences nil or leaves a value's range
+    DEADLOCK = "deadlock"  # built-in: some process can always move until every process has finished
+    INDUCTIVE = "inductive"  # a candidate inductive invariant (prove)
+    LEMMA = "lemma"  # one step of a procedure keeps a property (prove --lemma)
+
+
+# NOTE(properties): every property is a `Property` of a kind, and results and expectations are
+# keyed by it, never by a bare name.  The built-in kinds have reserved names (`RESERVED`), so no
+# invariant, candidate or assertion can shadow them.  `index` says which one of its kind (an
+# invariant's or candidate's position, an assertion's site); `display` is what tables and reports
+# print, and what `expect` and `gcverify trace` accept: `NAME` for invariants and candidates,
+# `assert NAME` for assertions, `deadlock` and `runtime_error` for the built-ins.
+RESERVED = {"deadlock": PropertyKind.DEADLOCK, "runtime_error": PropertyKind.RUNTIME}
+
+
+@dataclass(frozen=True, slots=True)
+class Property:
+    kind: PropertyKind
+    name: str
+    index: int = 0
+    span: Span | None = _span()
+
+    @property
+    def display(self) -> str:
+        return f"assert {self.name}" if self.kind is PropertyKind.ASSERTION else self.name
+
+    def __str__(self) -> str:
+        return self.display
+
+    @property
+    def slug(self) -> str:
+        """The display name as a file-name part: `assert NAME` becomes `assert-NAME`."""
+        return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "_-") else "-" for ch in self.display)
+
+
+DEADLOCK = Property(PropertyKind.DEADLOCK, "deadlock")
 
 
 class Expected(enum.Enum):
@@ -531,7 +564,7 @@ class Expected(enum.Enum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Expectation:
-    property: str
+    property: Property
     verdict: Expected
     within: int | None
     span: Span | None = _span()
@@ -554,13 +587,54 @@ class Spec:
     file: str
     consts: tuple[tuple[str, str], ...]
     vars: tuple[StateVar, ...]
-    defs: tuple[Def, ...]
+    defs: tuple[Def[Expr], ...]
     processes: tuple[Process, ...]
     actions: tuple[Action, ...]
-    invariants: tuple[Invariant, ...]
+    invariants: tuple[Invariant[Expr], ...]
     expectations: tuple[Expectation, ...]
     heap: Heap | None
     symmetric: tuple[ScalarsetSort, ...]
-    inductives: tuple[Inductive, ...] = ()
+    inductives: tuple[Inductive[Expr], ...] = ()
     procs: tuple[AtomicProc, ...] = ()
     sizes: tuple[tuple[str, str], ...] = ()  # scalarset -> the constant that is its size (to resize it)
+    assertions: tuple[Assertion, ...] = ()
+
+    @property
+    def runtime_site(self) -> int:
+        """The fault site of runtime errors (nil dereference, out of range); sites below it are
+        the assertions'."""
+        return len(self.assertions)
+
+    @property
+    def runtime(self) -> Property:
+        return Property(PropertyKind.RUNTIME, "runtime_error", self.runtime_site)
+
+    def invariant_property(self, index: int) -> Property:
+        inv = self.invariants[index]
+        return Property(PropertyKind.INVARIANT, inv.name, index, inv.span)
+
+    def site_property(self, site: int) -> Property:
+        """The property a fault at `site` violates: an assertion, or the runtime errors."""
+        if site == self.runtime_site:
+            return self.runtime
+        a = self.assertions[site]
+        return Property(PropertyKind.ASSERTION, a.name, site, a.span)
+
+    def safety_properties(self, deadlock: bool) -> tuple[Property, ...]:
+        """What a search checks: every invariant, every assertion, runtime errors and (if asked)
+        deadlock."""
+        out = [self.invariant_property(i) for i in range(len(self.invariants))]
+        out.extend(self.site_property(k) for k in range(self.runtime_site + 1))
+        return (*out, DEADLOCK) if deadlock else tuple(out)
+
+    def expectation(self, prop: Property) -> Expectation | None:
+        return next((e for e in self.expectations if e.property == prop), None)
+
+    def property_named(self, text: str) -> Property | None:
+        """The safety property whose display name is `text` (`NAME`, `assert NAME`, `deadlock`)."""
+        return next((p for p in self.safety_properties(deadlock=True) if p.display == text), None)
+
+    @property
+    def checks_deadlock(self) -> bool:
+        """Whether an expectation asks about deadlock (which turns its check on)."""
+        return any(e.property.kind is PropertyKind.DEADLOCK for e in self.expectations)

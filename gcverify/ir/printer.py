@@ -7,6 +7,8 @@ Must not import anything from gcverify but `syntax`.
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from gcverify import syntax as s
 
 # Binding strength of each expression form; higher binds tighter.
@@ -81,7 +83,8 @@ def expr_text(e: s.Expr) -> str:
             return f"{k.value} {_binders(bs)}: {expr_text(body)}"
         case s.IfExpr(cond=cnd, then=t, else_=f):
             return f"if {expr_text(cnd)} then {expr_text(t)} else {expr_text(f)}"
-    raise AssertionError(f"unknown expression {e!r}")
+        case _:
+            assert_never(e)
 
 
 def type_text(t: s.TypeExpr) -> str:
@@ -96,7 +99,8 @@ def type_text(t: s.TypeExpr) -> str:
             return f"{_wrap(lo, _SUM)} .. {_wrap(hi, _SUM)}"
         case s.MapType(key=k, value=v):
             return f"{type_text(k)} -> {type_text(v)}"
-    raise AssertionError(f"unknown type {t!r}")
+        case _:
+            assert_never(t)
 
 
 def _block(stmts: tuple[s.Stmt, ...], indent: int) -> str:
@@ -119,8 +123,8 @@ def stmt_text(st: s.Stmt, indent: int = 0) -> str:
             return f"{pad}safepoint"
         case s.Await(cond=cond):
             return f"{pad}await {expr_text(cond)}"
-        case s.Assert(cond=cond):
-            return f"{pad}assert {expr_text(cond)}"
+        case s.Assert(cond=cond, name=name):
+            return f"{pad}assert {name + ': ' if name else ''}{expr_text(cond)}"
         case s.LocalDecl(name=name, type=t, init=init):
             return f"{pad}var {name}: {type_text(t)} = {expr_text(init)}"
         case s.Atomic(body=b):
@@ -140,7 +144,8 @@ def stmt_text(st: s.Stmt, indent: int = 0) -> str:
         case s.Choose(binders=bs, where=w, body=b):
             where = f" where {expr_text(w)}" if w is not None else ""
             return f"{pad}choose {_binders(bs)}{where} {_block(b, indent)}"
-    raise AssertionError(f"unknown statement {st!r}")
+        case _:
+            assert_never(st)
 
 
 def _if_text(st: s.If, indent: int) -> str:
@@ -184,9 +189,11 @@ def decl_text(d: s.Decl) -> str:
             return f"invariant {name}" + (f": {expr_text(b)}" if b is not None else "")
         case s.InductiveDecl(name=name, body=b):
             return f"inductive {name}: {expr_text(b)}"
-        case s.ExpectDecl(name=name, verdict=v, within=w):
-            return f"expect {name} {v.value}" + (f" within {w} steps" if w is not None else "")
-    raise AssertionError(f"unknown declaration {d!r}")
+        case s.ExpectDecl(name=name, verdict=v, within=w, assertion=a):
+            kind = "assert " if a else ""
+            return f"expect {kind}{name} {v.value}" + (f" within {w} steps" if w is not None else "")
+        case _:
+            assert_never(d)
 
 
 def print_module(m: s.Module) -> str:

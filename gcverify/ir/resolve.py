@@ -39,18 +39,19 @@ class Resolved:
     file: str
     consts: tuple[tuple[str, str], ...]
     vars: tuple[n.StateVar, ...]
-    defs: tuple[n.Def, ...]
+    defs: tuple[n.Def[c.PreExpr], ...]
     procs: tuple[c.ProcDef, ...]
     processes: tuple[c.ProcessDef, ...]
     locals: tuple[tuple[c.Sym, int, int], ...]  # (sym, process index, initial value)
-    invariants: tuple[n.Invariant, ...]
+    invariants: tuple[n.Invariant[c.PreExpr], ...]
     expectations: tuple[n.Expectation, ...]
     heap: n.Heap | None
     symmetric: tuple[n.ScalarsetSort, ...]
     next_slot: int
     next_sym: int
-    inductives: tuple[n.Inductive, ...] = ()
+    inductives: tuple[n.Inductive[c.PreExpr], ...] = ()
     sizes: tuple[tuple[str, str], ...] = ()  # scalarset -> the constant that is its size
+    assertions: tuple[n.Assertion, ...] = ()
 
 
 class Resolver(StmtResolver):
@@ -110,21 +111,28 @@ class Resolver(StmtResolver):
         procs = [self.proc_body(p) for p in self.procs]
         processes = self.processes([d for d in decls if isinstance(d, s.ProcessDecl)])
         invariants = self.invariants([d for d in decls if isinstance(d, s.InvariantDecl)])
-        expectations = self.expectations([d for d in decls if isinstance(d, s.ExpectDecl)], invariants)
         inductives = self.inductives([d for d in decls if isinstance(d, s.InductiveDecl)], invariants)
+        expectations = self.expectations([d for d in decls if isinstance(d, s.ExpectDecl)], invariants)
         if self.diags:
             raise GcverifyError(self.diags)
-        return replace(self.result(procs, processes, invariants, expectations, roots), inductives=tuple(inductives))
+        return replace(
+            self.result(procs, processes, invariants, expectations, roots),
+            inductives=tuple(inductives),
+            assertions=tuple(self.assertions),
+        )
 
-    def inductives(self, decls: list[s.InductiveDecl], invs: list[n.Invariant]) -> list[n.Inductive]:
+    def inductives(
+        self, decls: list[s.InductiveDecl], invs: list[n.Invariant[c.PreExpr]]
+    ) -> list[n.Inductive[c.PreExpr]]:
         """Candidate inductive invariants.  Their top-level conjuncts are kept apart, so a
         counterexample to induction can name the one that fails."""
-        out: list[n.Inductive] = []
+        out: list[n.Inductive[c.PreExpr]] = []
         seen: set[str] = {i.name for i in invs}
         for d in decls:
             with self.guard():
                 if d.name in seen:
                     raise self.err(Code.DUPLICATE_NAME, f"{d.name!r} is already the name of an invariant", d.span)
+                self.not_reserved(d.name, "candidate", d.span)
                 seen.add(d.name)
                 parts: list[s.Expr] = []
                 todo: list[s.Expr] = [d.body]
@@ -147,7 +155,7 @@ class Resolver(StmtResolver):
         self,
         procs: list[c.ProcDef | None],
         processes: list[c.ProcessDef],
-        invariants: list[n.Invariant],
+        invariants: list[n.Invariant[c.PreExpr]],
         expectations: list[n.Expectation],
         roots: tuple[int, ...],
     ) -> Resolved:
@@ -388,8 +396,8 @@ class Resolver(StmtResolver):
 
     # ------------------------------------------------------------ properties
 
-    def invariants(self, decls: list[s.InvariantDecl]) -> list[n.Invariant]:
-        out: list[n.Invariant] = []
+    def invariants(self, decls: list[s.InvariantDecl]) -> list[n.Invariant[c.PreExpr]]:
+        out: list[n.Invariant[c.PreExpr]] = []
         seen: dict[str, Span | None] = {}
         for d in decls:
             with self.guard():
@@ -401,6 +409,7 @@ class Resolver(StmtResolver):
                         notes=(Note("first declared here", seen[d.name]),),
                     )
                 seen[d.name] = d.span
+                self.not_reserved(d.name, "invariant", d.span)
                 self.scopes = []
                 if d.body is not None:
                     body = self.coerce(self.expr(d.body, n.BOOL), n.BOOL, d.body.span)
@@ -418,25 +427,60 @@ class Resolver(StmtResolver):
                 out.append(n.Invariant(name=d.name, body=body, span=d.span))
         return out
 
-    def expectations(self, decls: list[s.ExpectDecl], invs: list[n.Invariant]) -> list[n.Expectation]:
-        names = {i.name for i in invs}
-        out: list[n.Expectation] = []
-        for d in decls:
-            if d.name not in names:
-                self.err(
-                    Code.BAD_EXPECT,
-                    f"expect: there is no invariant {d.name!r}",
-                    d.span,
-                    hint=f"the invariants are: {', '.join(sorted(names)) or 'none'}",
-                )
-                continue
-            if d.within is not None and d.verdict is not s.ExpectedVerdict.VIOLATED:
-                self.err(Code.BAD_EXPECT, "'within N steps' only goes with 'violated'", d.span)
-                continue
-            out.append(
-                n.Expectation(property=d.name, verdict=n.Expected(d.verdict.value), within=d.within, span=d.span)
+    def not_reserved(self, name: str, what: str, span: Span | None) -> None:
+        if name in n.RESERVED:
+            raise self.err(
+                Code.RESERVED_NAME,
+                f"{what} {name!r} has the name of a built-in property",
+                span,
+                hint=f"'{name}' always means the built-in {n.RESERVED[name].value} check; choose another name",
             )
+
+    def expectations(self, decls: list[s.ExpectDecl], invs: list[n.Invariant[c.PreExpr]]) -> list[n.Expectation]:
+        out: list[n.Expectation] = []
+        seen: dict[n.Property, Span | None] = {}
+        for d in decls:
+            with self.guard():
+                prop = self.expected_property(d, invs)
+                if d.within is not None and d.verdict is not s.ExpectedVerdict.VIOLATED:
+                    raise self.err(Code.BAD_EXPECT, "'within N steps' only goes with 'violated'", d.span)
+                if prop in seen:
+                    raise self.err(
+                        Code.BAD_EXPECT,
+                        f"a second expectation about {prop.display!r}",
+                        d.span,
+                        notes=(Note("the first one", seen[prop]),),
+                    )
+                seen[prop] = d.span
+                verdict = n.Expected(d.verdict.value)
+                out.append(n.Expectation(property=prop, verdict=verdict, within=d.within, span=d.span))
         return out
+
+    def expected_property(self, d: s.ExpectDecl, invs: list[n.Invariant[c.PreExpr]]) -> n.Property:
+        """The property an `expect` is about (NOTE(properties))."""
+        if d.assertion:
+            named = [(k, a) for k, a in enumerate(self.assertions) if a.named]
+            for k, a in named:
+                if a.name == d.name:
+                    return n.Property(n.PropertyKind.ASSERTION, a.name, k, a.span)
+            raise self.err(
+                Code.BAD_EXPECT,
+                f"expect: there is no assertion named {d.name!r}",
+                d.span,
+                hint="name an assertion with 'assert NAME: condition' or a label 'NAME: assert condition'; "
+                f"the named assertions are: {', '.join(sorted(a.name for _, a in named)) or 'none'}",
+            )
+        if d.name in n.RESERVED:
+            kind = n.RESERVED[d.name]
+            return n.DEADLOCK if kind is n.PropertyKind.DEADLOCK else n.Property(kind, d.name, len(self.assertions))
+        for k, inv in enumerate(invs):
+            if inv.name == d.name:
+                return n.Property(n.PropertyKind.INVARIANT, inv.name, k, inv.span)
+        names = sorted({*(i.name for i in invs), *n.RESERVED})
+        hint = f"the properties are: {', '.join(names)}"
+        if any(a.name == d.name for a in self.assertions if a.named):
+            hint = f"{d.name!r} is an assertion: write 'expect assert {d.name} …'"
+        raise self.err(Code.BAD_EXPECT, f"expect: there is no property {d.name!r}", d.span, hint=hint)
 
     # ------------------------------------------------------------ statements
 

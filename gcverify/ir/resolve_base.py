@@ -34,7 +34,7 @@ class DefEntry:
     decl: s.DefDecl
     slots: tuple[n.Bound, ...] = ()
     type: n.Sort = n.BOOL
-    body: n.Expr | None = None
+    body: c.PreExpr | None = None
     resolving: bool = False
 
 
@@ -59,7 +59,7 @@ def _sort_text(t: n.Sort) -> str:
 
 @dataclass(slots=True)
 class Scope:
-    names: dict[str, c.Sym | n.Expr] = field(default_factory=dict)  # an Expr: a bound name or a macro
+    names: dict[str, c.Sym | c.PreExpr] = field(default_factory=dict)  # an Expr: a bound name or a macro
     assignable: set[int] = field(default_factory=set)
 
 
@@ -86,6 +86,7 @@ class ResolverBase:
         self.const_busy: set[str] = set()
         self.failed: set[str] = set()
         self.labels: set[str] = set()  # the labels of the body being resolved
+        self.assertions: list[n.Assertion] = []  # every `assert` of the spec, by site
         self.process_sorts: dict[str, n.FiniteSort] = {}  # replicated processes' instance sorts
         self.members: dict[str, Member] = {}
         self.vars: list[n.StateVar] = []
@@ -288,7 +289,7 @@ class ResolverBase:
         self.next_sym += 1
         return c.Sym(self.next_sym - 1, name, sort, span)
 
-    def lookup_local(self, name: str) -> c.Sym | n.Expr | None:
+    def lookup_local(self, name: str) -> c.Sym | c.PreExpr | None:
         for sc in reversed(self.scopes):
             if name in sc.names:
                 return sc.names[name]

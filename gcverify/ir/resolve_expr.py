@@ -17,7 +17,7 @@ from gcverify.source import Span
 
 
 class ExprResolver(ResolverBase):
-    def def_body(self, entry: DefEntry) -> n.Expr:
+    def def_body(self, entry: DefEntry) -> c.PreExpr:
         if entry.body is not None:
             return entry.body
         if entry.resolving:
@@ -37,10 +37,10 @@ class ExprResolver(ResolverBase):
         entry.body = body
         return body
 
-    def bool_expr(self, e: s.Expr) -> n.Expr:
+    def bool_expr(self, e: s.Expr) -> c.PreExpr:
         return self.coerce(self.expr(e, n.BOOL), n.BOOL, e.span)
 
-    def coerce(self, e: n.Expr, want: n.Sort, span: Span | None) -> n.Expr:
+    def coerce(self, e: c.PreExpr, want: n.Sort, span: Span | None) -> c.PreExpr:
         have = e.type
         if have == want:
             return e
@@ -53,7 +53,7 @@ class ExprResolver(ResolverBase):
                 return e
         raise self.err(Code.TYPE_MISMATCH, f"expected {want}, found {have}", span)
 
-    def expr(self, e: s.Expr, want: n.Sort | None) -> n.Expr:
+    def expr(self, e: s.Expr, want: n.Sort | None) -> c.PreExpr:
         match e:
             case s.IntLit(value=v):
                 return n.Lit(v, n.INT)
@@ -114,7 +114,7 @@ class ExprResolver(ResolverBase):
                 return x
         raise self.err(Code.TYPE_MISMATCH, f"the two branches have different sorts: {a} and {b}", span)
 
-    def number(self, e: s.Expr, what: str) -> n.Expr:
+    def number(self, e: s.Expr, what: str) -> c.PreExpr:
         x = self.expr(e, n.INT)
         if isinstance(x.type, (n.ScalarsetSort, n.OptionSort)):
             raise self.err(
@@ -127,7 +127,7 @@ class ExprResolver(ResolverBase):
             raise self.err(Code.TYPE_MISMATCH, f"expected a number, found {x.type}", e.span)
         return x
 
-    def compare(self, e: s.Compare) -> n.Expr:
+    def compare(self, e: s.Compare) -> c.PreExpr:
         op = n.CmpOp(e.op.value)
         if isinstance(e.left, s.NilLit) and not isinstance(e.right, s.NilLit):
             right = self.expr(e.right, None)
@@ -150,10 +150,10 @@ class ExprResolver(ResolverBase):
                 raise self.err(Code.TYPE_MISMATCH, f"'{op.value}' compares numbers, not {side.type}", src.span)
         return n.Cmp(op, left, right)
 
-    def name(self, e: s.Name) -> n.Expr:
+    def name(self, e: s.Name) -> c.PreExpr:
         local = self.lookup_local(e.name)
         if isinstance(local, c.Sym):
-            return n.SymRef(local.id, local.sort)
+            return c.SymRef(local.id, local.sort)
         if local is not None:
             return local  # a bound name, or an invariant's body inside `inductive`
         entry = self.globals.get(e.name, (None, None))[0]
@@ -178,7 +178,7 @@ class ExprResolver(ResolverBase):
                 return n.Apply(entry.index, (), entry.type)
         raise self.err(Code.TYPE_MISMATCH, f"{e.name!r} is not a value", e.span)
 
-    def index(self, e: s.Index) -> n.Expr:
+    def index(self, e: s.Index) -> c.PreExpr:
         chain: list[s.Expr] = []
         base: s.Expr = e
         while isinstance(base, s.Index):
@@ -202,7 +202,7 @@ class ExprResolver(ResolverBase):
         indices = tuple(self.coerce(self.expr(i, k), k, i.span) for i, k in zip(chain, var.keys, strict=True))
         return n.Read(entry.var, indices, var.sort)
 
-    def field(self, e: s.Field) -> n.Expr:
+    def field(self, e: s.Field) -> c.PreExpr:
         if self.heap_var is None or self.heap_objects is None or self.fields is None:
             raise self.err(
                 Code.UNKNOWN_NAME,
@@ -220,7 +220,7 @@ class ExprResolver(ResolverBase):
             )
         return n.Read(self.heap_var, (obj, f), n.OptionSort(self.heap_objects))
 
-    def process_ref(self, e: s.Expr, what: str) -> tuple[int, n.Expr | None]:
+    def process_ref(self, e: s.Expr, what: str) -> tuple[int, c.PreExpr | None]:
         """`P` or `P[i]` naming a process instance: (process index, instance expression)."""
         name: str | None = e.name if isinstance(e, s.Name) else None
         index: s.Expr | None = None
@@ -248,14 +248,14 @@ class ExprResolver(ResolverBase):
             return e.base.name, e.name
         raise self.err(Code.SYNTAX, f"{what} needs a name, or proc.name for one inside a procedure", e.span)
 
-    def at(self, e: s.Call) -> n.Expr:
+    def at(self, e: s.Call) -> c.PreExpr:
         if len(e.args) != 2:
             raise self.err(Code.ARITY, "at(P[i], label) takes a process instance and a label", e.span)
         process, inst = self.process_ref(e.args[0], "at()")
         proc, label = self.control_name(e.args[1], "at()")
-        return n.AtLabel(process, inst, f"{proc}.{label}" if proc else label, e.span)
+        return c.AtLabel(process, inst, f"{proc}.{label}" if proc else label, e.span)
 
-    def local_of(self, e: s.Call) -> n.Expr:
+    def local_of(self, e: s.Call) -> c.PreExpr:
         if len(e.args) != 2:
             raise self.err(Code.ARITY, "local(P[i], name) takes a process instance and a name", e.span)
         process, inst = self.process_ref(e.args[0], "local()")
@@ -272,9 +272,9 @@ class ExprResolver(ResolverBase):
             raise self.err(Code.UNKNOWN_NAME, f"no parameter or process variable {name!r} to read here", e.args[1].span)
         sym = syms[0]
         sort = n.OptionSort(sym.sort) if isinstance(sym.sort, n.ScalarsetSort) else sym.sort
-        return n.LocalOf(process, inst, sym.id, f"{proc}.{name}" if proc else name, sort, e.span)
+        return c.LocalOf(process, inst, sym.id, f"{proc}.{name}" if proc else name, sort, e.span)
 
-    def call(self, e: s.Call) -> n.Expr:
+    def call(self, e: s.Call) -> c.PreExpr:
         if e.name == "at" and e.name not in self.globals:
             return self.at(e)
         if e.name == "local" and e.name not in self.globals:
@@ -309,7 +309,7 @@ class ExprResolver(ResolverBase):
         )
         return n.Apply(entry.index, args, entry.type)
 
-    def reach(self, e: s.Reach) -> n.Expr:
+    def reach(self, e: s.Reach) -> c.PreExpr:
         obj = self.heap_objects
         if obj is None:
             raise self.err(Code.UNKNOWN_NAME, "reach() needs a heap: declare 'fields'", e.span)
@@ -327,7 +327,7 @@ class ExprResolver(ResolverBase):
             self.scopes.pop()
         return n.ReachFrom(target, x.slot, start, y.slot, via)
 
-    def quant(self, e: s.Quant) -> n.Expr:
+    def quant(self, e: s.Quant) -> c.PreExpr:
         bound: list[tuple[n.Bound, n.FiniteSort]] = []
         for b in e.binders:
             sort = self.finite(b.sort, b.span)

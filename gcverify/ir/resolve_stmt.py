@@ -7,7 +7,7 @@ statement may stand (no loops inside `atomic`).
 from __future__ import annotations
 
 from gcverify import syntax as s
-from gcverify.diagnostics import Code
+from gcverify.diagnostics import Code, Note
 from gcverify.ir import control as c
 from gcverify.ir import nodes as n
 from gcverify.ir.resolve_base import DefEntry, Proc, Scope, VarName
@@ -21,10 +21,11 @@ class StmtResolver(ExprResolver):
         try:
             out: list[c.SStmt] = []
             for st in stmts:
+                label = None
                 while isinstance(st, s.Labeled):
                     out.append(self.label(st, in_atomic))
-                    st = st.stmt
-                r = self.stmt(st, in_atomic)
+                    label, st = st.label, st.stmt
+                r = self.assertion(st, label) if isinstance(st, s.Assert) else self.stmt(st, in_atomic)
                 if r is not None:
                     out.append(r)
             return tuple(out)
@@ -44,9 +45,30 @@ class StmtResolver(ExprResolver):
         self.labels.add(st.label)
         return c.SLabel(st.label, st.span)
 
+    def assertion(self, st: s.Assert, label: str | None) -> c.SAssert:
+        """An `assert` and its site: named by `assert NAME:`, else by its statement label, else by
+        where it stands (see NOTE(properties))."""
+        name = st.name or label
+        if name is not None:
+            if name in n.RESERVED:
+                raise self.err(Code.RESERVED_NAME, f"{name!r} is the name of a built-in property", st.span)
+            first = next((a for a in self.assertions if a.named and a.name == name), None)
+            if first is not None:
+                raise self.err(
+                    Code.DUPLICATE_NAME,
+                    f"assertion {name!r} is named twice",
+                    st.span,
+                    notes=(Note("first named here", first.span),),
+                )
+        where = f"{st.span.file.name}:{st.span.start.line}:{st.span.start.col}" if st.span else "?"
+        site = len(self.assertions)
+        self.assertions.append(n.Assertion(name=name or where, named=name is not None, span=st.span))
+        return c.SAssert(self.bool_expr(st.cond), site, st.span)
+
     def stmt(self, st: s.Stmt, in_atomic: bool) -> c.SStmt | None:
         match st:
             case s.Labeled():
+                # stays: s.Stmt includes labels, but block() unwraps them before calling stmt()
                 raise AssertionError("block() takes labels apart before their statements")
             case s.Assign():
                 return self.assign(st)
@@ -60,8 +82,8 @@ class StmtResolver(ExprResolver):
                 return c.SSafepoint(st.span)
             case s.Await(cond=e):
                 return c.SAwait(self.bool_expr(e), st.span)
-            case s.Assert(cond=e):
-                return c.SAssert(self.bool_expr(e), st.span)
+            case s.Assert():
+                return self.assertion(st, None)
             case s.LocalDecl():
                 raise self.err(
                     Code.BAD_NESTING,

@@ -1,34 +1,46 @@
-"""Generic traversals of IR expressions.
+"""Generic traversals of IR expressions and statements.
 
-Owns: `rewrite` (replace sub-expressions), `subst` (replace `SymRef`s), `children`, and the
-statement helpers `stmt_exprs`/`stmt_children`.
+Owns: `children` (of a core or a pre-lowering expression), `rewrite` and `subst` (replace the
+pre-lowering forms of an expression, keeping it pre-lowering), `to_core` (replace every one of them,
+giving a core expression; lowering's last word on an expression), and the core-statement helpers
+`stmt_exprs`/`stmt_children`.  Each dispatch is exhaustive over its union (`assert_never`).
+Must not import anything from gcverify but `source` and `ir.nodes`/`ir.control`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import assert_never, overload
 
+from gcverify.ir import control as c
 from gcverify.ir import nodes as n
 
 
-def subst(e: n.Expr, env: Mapping[int, n.Expr]) -> n.Expr:
+def subst(e: c.PreExpr, env: Mapping[int, c.PreExpr]) -> c.PreExpr:
     """`e` with every `SymRef` whose sym is in `env` replaced."""
     if not env:
         return e
-    return rewrite(e, lambda x: env.get(x.sym) if isinstance(x, n.SymRef) else None)
+    return rewrite(e, lambda x: env.get(x.sym) if isinstance(x, c.SymRef) else None)
 
 
-def rewrite(e: n.Expr, fn: Callable[[n.Expr], n.Expr | None]) -> n.Expr:
-    """`e` with every sub-expression x for which `fn(x)` is not None replaced by it (outermost first)."""
-    replaced = fn(e)
-    if replaced is not None:
-        return replaced
+def rewrite(e: c.PreExpr, fn: Callable[[c.Surface], c.PreExpr | None]) -> c.PreExpr:
+    """`e` with every pre-lowering form x for which `fn(x)` is not None replaced by it (outermost
+    first; the instance of an `at`/`local` that is kept is rewritten too)."""
 
-    def r(x: n.Expr) -> n.Expr:
+    def r(x: c.PreExpr) -> c.PreExpr:
         return rewrite(x, fn)
 
     match e:
-        case n.Lit() | n.Param() | n.Bound() | n.Stopped() | n.SymRef():
+        case c.SymRef() | c.AtLabel() | c.LocalOf():
+            replaced = fn(e)
+            if replaced is not None:
+                return replaced
+            if isinstance(e, c.SymRef) or e.instance is None:
+                return e
+            if isinstance(e, c.AtLabel):
+                return c.AtLabel(e.process, r(e.instance), e.label, e.span)
+            return c.LocalOf(e.process, r(e.instance), e.sym, e.name, e.type, e.span)
+        case n.Lit() | n.Param() | n.Bound() | n.Stopped():
             return e
         case n.Read(var=v, indices=ix, type=t):
             return n.Read(v, tuple(r(i) for i in ix), t) if ix else e
@@ -56,19 +68,68 @@ def rewrite(e: n.Expr, fn: Callable[[n.Expr], n.Expr | None]) -> n.Expr:
             return n.Reachable(r(a))
         case n.ReachFrom(target=t, start_slot=a, start=x, via_slot=b, via=y):
             return n.ReachFrom(r(t), a, r(x), b, r(y))
-        case n.AtLabel(process=p, instance=i, label=label, span=span):
-            return n.AtLabel(p, None if i is None else r(i), label, span)
-        case n.LocalOf(process=p, instance=i, sym=sym, name=name, type=t, span=span):
-            return n.LocalOf(p, None if i is None else r(i), sym, name, t, span)
         case n.Apply(fn=f, args=args, type=t):
             return n.Apply(f, tuple(r(a) for a in args), t)
-    raise AssertionError(f"unknown expression {e!r}")
+        case _:
+            assert_never(e)
 
 
-def children(e: n.Expr) -> tuple[n.Expr, ...]:
-    """The direct sub-expressions of `e`."""
+def to_core(e: c.PreExpr, fn: Callable[[c.Surface], n.Expr]) -> n.Expr:
+    """`e` as a core expression: every pre-lowering form x replaced by `fn(x)` (which lowers the
+    instance of an `at`/`local` itself)."""
+
+    def r(x: c.PreExpr) -> n.Expr:
+        return to_core(x, fn)
+
     match e:
-        case n.Lit() | n.Param() | n.Bound() | n.SymRef() | n.Stopped():
+        case c.SymRef() | c.AtLabel() | c.LocalOf():
+            return fn(e)
+        case n.Lit() | n.Param() | n.Bound() | n.Stopped():
+            return e
+        case n.Read(var=v, indices=ix, type=t):
+            return n.Read(v, tuple(r(i) for i in ix), t)
+        case n.Not(operand=a):
+            return n.Not(r(a))
+        case n.And(args=args):
+            return n.And(tuple(r(a) for a in args))
+        case n.Or(args=args):
+            return n.Or(tuple(r(a) for a in args))
+        case n.Implies(left=a, right=b):
+            return n.Implies(r(a), r(b))
+        case n.Cmp(op=op, left=a, right=b):
+            return n.Cmp(op, r(a), r(b))
+        case n.Arith(op=op, left=a, right=b):
+            return n.Arith(op, r(a), r(b))
+        case n.Neg(operand=a):
+            return n.Neg(r(a))
+        case n.Ite(cond=cnd, then=a, else_=b, type=t):
+            return n.Ite(r(cnd), r(a), r(b), t)
+        case n.Quant(kind=k, slot=slot, sort=sort, body=body, name=name):
+            return n.Quant(k, slot, sort, r(body), name)
+        case n.Unwrap(operand=a, type=t, span=span):
+            return n.Unwrap(r(a), t, span)
+        case n.Reachable(operand=a):
+            return n.Reachable(r(a))
+        case n.ReachFrom(target=t, start_slot=a, start=x, via_slot=b, via=y):
+            return n.ReachFrom(r(t), a, r(x), b, r(y))
+        case n.Apply(fn=f, args=args, type=t):
+            return n.Apply(f, tuple(r(a) for a in args), t)
+        case _:
+            assert_never(e)
+
+
+@overload
+def children(e: n.Expr) -> tuple[n.Expr, ...]: ...
+
+
+@overload
+def children(e: c.PreExpr) -> tuple[c.PreExpr, ...]: ...
+
+
+def children(e: c.PreExpr) -> tuple[c.PreExpr, ...]:
+    """The direct sub-expressions of `e` (core ones for a core `e`)."""
+    match e:
+        case n.Lit() | n.Param() | n.Bound() | c.SymRef() | n.Stopped():
             return ()
         case n.Read(indices=ix):
             return ix
@@ -78,15 +139,16 @@ def children(e: n.Expr) -> tuple[n.Expr, ...]:
             return args
         case n.Implies(left=a, right=b) | n.Cmp(left=a, right=b) | n.Arith(left=a, right=b):
             return (a, b)
-        case n.Ite(cond=c, then=a, else_=b):
-            return (c, a, b)
+        case n.Ite(cond=cnd, then=a, else_=b):
+            return (cnd, a, b)
         case n.Quant(body=body):
             return (body,)
         case n.ReachFrom(target=t, start=x, via=y):
             return (t, x, y)
-        case n.AtLabel(instance=i) | n.LocalOf(instance=i):
+        case c.AtLabel(instance=i) | c.LocalOf(instance=i):
             return () if i is None else (i,)
-    raise AssertionError(f"unknown expression {e!r}")
+        case _:
+            assert_never(e)
 
 
 def stmt_exprs(st: n.Stmt) -> tuple[n.Expr, ...]:
@@ -96,17 +158,22 @@ def stmt_exprs(st: n.Stmt) -> tuple[n.Expr, ...]:
             return (*ix, v)
         case n.Let(value=v):
             return (v,)
-        case n.If(cond=c) | n.Assume(cond=c) | n.Assert(cond=c):
-            return (c,)
+        case n.If(cond=cnd) | n.Assume(cond=cnd) | n.Assert(cond=cnd):
+            return (cnd,)
         case n.ForEach():
             return ()
-    raise AssertionError(f"unknown statement {st!r}")
+        case _:
+            assert_never(st)
 
 
 def stmt_children(st: n.Stmt) -> tuple[n.Stmt, ...]:
+    """The statements nested directly in a core statement."""
     match st:
         case n.If(then=t, else_=e):
             return (*t, *e)
         case n.ForEach(body=b):
             return b
-    return ()
+        case n.Assign() | n.Let() | n.Assume() | n.Assert():
+            return ()
+        case _:
+            assert_never(st)

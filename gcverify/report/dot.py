@@ -1,9 +1,10 @@
 """Graphviz pictures of a counterexample: one DOT digraph per state of its trace.
 
-Owns: `render_state` (one state's heap: objects filled with their colour, free objects dashed,
-roots as boxes, pointer fields as labelled edges, and what the step changed in red: new edges bold,
-removed edges dashed, recoloured or freed objects outlined), `render_trace_dots` (every state of a
-finding's trace, each titled with its step) and `step_title`/`first_state`, which the HTML page shares.
+Owns: `render_state` (one state of a trace view (report/view.py): its heap, objects filled with
+their colour, free objects dashed, roots as boxes, pointer fields as labelled edges, and what the
+step changed in red: new edges bold, removed edges dashed, recoloured or freed objects outlined),
+`render_trace_dots` (every state of a finding's trace view, each titled with its step) and
+`step_title`, which the HTML page shares.
 Invariants: pure functions of the spec and states; the same trace gives the same bytes (nodes and
 edges in the order of objects, fields and root keys); every string goes through `quote`.
 Must not run Graphviz (the command line does) nor import gcverify.cli or gcverify.pipeline.
@@ -15,9 +16,8 @@ import re
 from dataclasses import dataclass
 
 from gcverify.ir import nodes as n
-from gcverify.report.text import instance_text
-from gcverify.report.view import changes, spec_color, value
-from gcverify.results import CheckResult, Finding, FindingKind, SpecResult
+from gcverify.report.view import TraceView, first_state, spec_color, trace_view, value
+from gcverify.results import CheckResult, SpecResult
 from gcverify.semantics.layout import Layout
 from gcverify.semantics.state import State
 
@@ -117,10 +117,13 @@ def _root_nodes(spec: n.Spec, layout: Layout, state: State) -> list[str]:
     return lines
 
 
-def render_state(spec: n.Spec, layout: Layout, state: State, before: State | None, title: str) -> str:
-    """One state as a DOT digraph titled `title`; with `before` (the state the step started from),
-    the pointers the step set are red and bold, those it overwrote red and dashed, and the objects it
-    recoloured, allocated or freed outlined in red."""
+def render_state(view: TraceView, i: int, title: str) -> str:
+    """State `i` of a trace view as a DOT digraph titled `title`; after the first, the pointers the
+    step set are red and bold, those it overwrote red and dashed, and the objects it recoloured,
+    allocated or freed outlined in red."""
+    spec, layout, step = view.spec, view.layout, view.states[i]
+    state = step.state
+    before = view.states[i - 1].state if i else None
     lines = [
         f"digraph {quote(spec.name)} {{",
         f'  graph [label={quote(title)}, labelloc="t", fontname="Helvetica", rankdir="LR"];',
@@ -129,8 +132,7 @@ def render_state(spec: n.Spec, layout: Layout, state: State, before: State | Non
     ]
     heap = spec.heap
     if heap is None:
-        delta = changes(spec, layout, before, state) if before is not None else []
-        what = [f"{c.name}: {c.before} → {c.after}" for c in delta]
+        what = [f"{c.name}: {c.before} → {c.after}" for c in step.changes]
         note = "\n".join(["this spec has no heap (no `fields`): nothing to draw", *what])
         lines.append(f'  "note" [shape=note, label={quote(note)}];')
         return "\n".join([*lines, "}", ""])
@@ -158,40 +160,29 @@ def _edge(heap: n.Heap, slot: _Slot, target: int, label: str, style: str) -> str
     return f"  {quote(slot.node)} -> {quote(heap.objects.show(target))}" + (f" [{attrs}]" if attrs else "") + ";"
 
 
-def first_state(finding: Finding) -> str:
-    """What the first state of the trace is: the initial state, or for a counterexample to
-    induction (or to a lemma) any state satisfying the property."""
-    if finding.kind in (FindingKind.CTI, FindingKind.LEMMA):
-        return "a state satisfying the property (not necessarily reachable)"
-    return "initial state"
-
-
-def step_title(spec: n.Spec, finding: Finding, i: int) -> str:
+def step_title(view: TraceView, i: int) -> str:
     """`step 3 of 5: Mutator[m1]  store(…)  (r=0 s=1 f=next)` and its location on a second line;
     step 0 is the initial state (for a counterexample to induction, a state satisfying it)."""
-    trace = finding.trace
     if i == 0:
-        return f"step 0 of {len(trace)}: {first_state(finding)}"
-    inst = trace.steps[i - 1].action
-    action = spec.actions[inst.action]
-    who, args = instance_text(spec, inst)
-    head = "  ".join(part for part in (who, action.label, f"({args})" if args else "") if part)
-    where = f"\n{action.span}" if action.span else ""
-    return f"step {i} of {len(trace)}: {head}{where}"
+        return f"step 0 of {len(view)}: {first_state(view)}"
+    step = view.states[i]
+    head = "  ".join(part for part in (step.who, step.action, f"({step.args})" if step.args else "") if part)
+    where = f"\n{step.span}" if step.span else ""
+    return f"step {i} of {len(view)}: {head}{where}"
 
 
 def render_trace_dots(result: SpecResult, check: CheckResult) -> list[str]:
     """One DOT graph per state of the check's counterexample: the initial state, then one per step.
     The last one also names the violated property."""
-    finding = check.finding
-    assert finding is not None
-    spec = finding.spec or result.spec
-    layout = Layout(spec)
-    states = [finding.trace.init, *(s.state for s in finding.trace.steps)]
+    return view_dots(trace_view(result, check))
+
+
+def view_dots(view: TraceView) -> list[str]:
+    """One DOT graph per state of a trace view."""
     out: list[str] = []
-    for i, state in enumerate(states):
-        title = step_title(spec, finding, i)
-        if i == len(states) - 1:
-            title += f"\n✗ {check.property}" + (f": {finding.message}" if finding.message else "")
-        out.append(render_state(spec, layout, state, states[i - 1] if i else None, title))
+    for step in view.states:
+        title = step_title(view, step.index)
+        if step.index == len(view):
+            title += f"\n✗ {view.property}" + (f": {view.message}" if view.message else "")
+        out.append(render_state(view, step.index, title))
     return out

@@ -1,11 +1,12 @@
 """A counterexample as one self-contained HTML page that steps through its states.
 
-Owns: `render_html`: the pictures (SVG, one per state, made by Graphviz from report/dot.py's
-graphs) embedded inline, beside each the step's text (who moved, the action, its arguments, what
-changed, the heap line) and the source line of the step; Previous/Next buttons, the arrow keys
-(Home/End too) and a counter "step i of n".  No external resources: the CSS and the script are
-inline.  Every text goes through `html.escape`; the SVGs are taken as Graphviz wrote them (minus
-their XML prologue, with their ids prefixed per step so the page's ids stay unique).
+Owns: `render_html`, a rendering of the trace view (report/view.py): the pictures (SVG, one per
+state, made by Graphviz from report/dot.py's graphs) embedded inline, beside each the step's text
+(who moved, the action, its arguments, what changed, the heap line) and the source line of the
+step; Previous/Next buttons, the arrow keys (Home/End too) and a counter "step i of n".  No
+external resources: the CSS and the script are inline.  Every text goes through `html.escape`; the
+SVGs are taken as Graphviz wrote them (minus their XML prologue, with their ids prefixed per step
+so the page's ids stay unique).
 Stable hooks for tests and styling: #prev, #next, #counter, #picture, #details, #source, and
 `data-step` on every per-step element (only the current step's are shown); body[data-steps] and
 body[data-current].  Pure: a function of the results and the SVG texts; it never runs Graphviz.
@@ -17,13 +18,8 @@ import re
 from collections.abc import Sequence
 from html import escape
 
-from gcverify.ir import nodes as n
-from gcverify.report.dot import first_state
-from gcverify.report.text import instance_text
-from gcverify.report.view import changes, element_lines, heap_line
+from gcverify.report.view import TraceView, first_state, trace_view
 from gcverify.results import CheckResult, SpecResult
-from gcverify.semantics.layout import Layout
-from gcverify.semantics.state import State
 from gcverify.source import Span
 
 _CSS = """
@@ -107,63 +103,53 @@ def _source(span: Span | None) -> str:
     )
 
 
-def _state_text(spec: n.Spec, check: CheckResult, i: int, layout: Layout, states: list[State]) -> str:
+def _state_text(view: TraceView, i: int) -> str:
     """The step's text: who and which action with its arguments, what changed, the heap line."""
-    finding = check.finding
-    assert finding is not None
+    step = view.states[i]
     parts: list[str] = []
     if i == 0:
-        parts.append(f"<h2>Step 0: {escape(first_state(finding))}</h2>")
+        parts.append(f"<h2>Step 0: {escape(first_state(view))}</h2>")
     else:
-        inst = finding.trace.steps[i - 1].action
-        who, args = instance_text(spec, inst)
-        parts.append(f'<h2>Step {i}: <span class="who">{escape(who or "(no process)")}</span></h2>')
-        parts.append(f'<p class="action"><code>{escape(spec.actions[inst.action].label)}</code></p>')
-        if args:
-            parts.append(f'<p class="args">with <code>{escape(args)}</code></p>')
-        delta = changes(spec, layout, states[i - 1], states[i])
+        parts.append(f'<h2>Step {i}: <span class="who">{escape(step.who or "(no process)")}</span></h2>')
+        parts.append(f'<p class="action"><code>{escape(step.action)}</code></p>')
+        if step.args:
+            parts.append(f'<p class="args">with <code>{escape(step.args)}</code></p>')
         items = "".join(
-            f"<li><code>{escape(c.name)}</code>: {escape(c.before)} → {escape(c.after)}</li>" for c in delta
+            f"<li><code>{escape(c.name)}</code>: {escape(c.before)} → {escape(c.after)}</li>" for c in step.changes
         )
-        parts.append(f'<ul class="changes">{items}</ul>' if delta else '<p class="changes">(no visible change)</p>')
-    heap = heap_line(spec, layout, states[i])
-    if heap:
-        parts.append(f'<pre class="heap">{escape(heap)}</pre>')
-    rows = element_lines(spec, layout, states[i])
-    if rows:
-        parts.append(f'<pre class="elements">{escape(chr(10).join(rows))}</pre>')
-    if i == len(states) - 1:
-        parts.append(f'<p class="verdict">✗ {escape(_verdict(check))}</p>')
+        parts.append(
+            f'<ul class="changes">{items}</ul>' if step.changes else '<p class="changes">(no visible change)</p>'
+        )
+    if step.heap:
+        parts.append(f'<pre class="heap">{escape(step.heap)}</pre>')
+    if step.elements:
+        parts.append(f'<pre class="elements">{escape(chr(10).join(step.elements))}</pre>')
+    if i == len(view):
+        parts.append(f'<p class="verdict">✗ {escape(_verdict(view))}</p>')
     return "".join(parts)
 
 
-def _verdict(check: CheckResult) -> str:
-    finding = check.finding
-    assert finding is not None
-    return f"{check.property}: {finding.message}" if finding.message else check.property
+def _verdict(view: TraceView) -> str:
+    return f"{view.property}: {view.message}" if view.message else view.property.display
 
 
 def render_html(result: SpecResult, check: CheckResult, svgs: Sequence[str]) -> str:
     """The page for the check's counterexample; `svgs` holds one picture per state (init first)."""
-    finding = check.finding
-    assert finding is not None
-    spec = finding.spec or result.spec
-    layout = Layout(spec)
-    trace = finding.trace
-    states = [trace.init, *(s.state for s in trace.steps)]
-    if len(svgs) != len(states):
-        raise ValueError(f"{len(svgs)} pictures for {len(states)} states")
-    count = len(trace)
-    title = f"Counterexample for {check.property} in {spec.name}"
+    return view_html(trace_view(result, check), svgs)
+
+
+def view_html(view: TraceView, svgs: Sequence[str]) -> str:
+    """The page for a trace view; `svgs` holds one picture per state (init first)."""
+    if len(svgs) != len(view.states):
+        raise ValueError(f"{len(svgs)} pictures for {len(view.states)} states")
+    count = len(view)
+    title = f"Counterexample for {view.property} in {view.spec.name}"
     figures, texts, sources = [], [], []
     for i, svg in enumerate(svgs):
         hidden = " hidden" if i else ""
         figures.append(f'<figure data-step="{i}"{hidden}>{_embed_svg(svg, f"s{i}-")}</figure>')
-        text = _state_text(spec, check, i, layout, states)
-        texts.append(f'<section class="step" data-step="{i}"{hidden}>{text}</section>')
-        src = f'<p class="where">{escape(first_state(finding))}: no step yet</p>'
-        if i:
-            src = _source(spec.actions[trace.steps[i - 1].action.action].span)
+        texts.append(f'<section class="step" data-step="{i}"{hidden}>{_state_text(view, i)}</section>')
+        src = _source(view.states[i].span) if i else f'<p class="where">{escape(first_state(view))}: no step yet</p>'
         sources.append(f'<div class="source" data-step="{i}"{hidden}>{src}</div>')
     steps = "s" if count != 1 else ""
     return "\n".join(
@@ -178,7 +164,7 @@ def render_html(result: SpecResult, check: CheckResult, svgs: Sequence[str]) -> 
             "</head>",
             f'<body data-steps="{count}" data-current="0">',
             f"<header><h1>{escape(title)} ({count} step{steps})</h1>",
-            f'<p class="verdict">✗ {escape(_verdict(check))}</p></header>',
+            f'<p class="verdict">✗ {escape(_verdict(view))}</p></header>',
             '<nav><button id="prev" type="button">◀ Previous</button>',
             f'<span id="counter" aria-live="polite">step 0 of {count}</span>',
             '<button id="next" type="button">Next ▶</button>',

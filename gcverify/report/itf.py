@@ -1,7 +1,8 @@
 """Counterexamples in the Informal Trace Format (ITF, Apalache ADR-015), as Apalache and Quint write
 them, so tools built for those traces can read ours.
 
-Owns: `render_itf(result, check)` and the mapping of our sorts onto ITF values:
+Owns: `render_itf(result, check)` (the trace view of report/view.py as ITF) and the mapping of our
+sorts onto ITF values:
 - `bool` is a JSON boolean; a bounded int (and a program counter) is `{"#bigint": "n"}`;
 - an enum member is its name as a string; a scalarset element is its display name (`"o1"`, `"m2"`);
 - an option `Object?` is Quint's `Option`: `{"tag": "Some", "value": "o1"}` or
@@ -17,10 +18,10 @@ Deterministic: no timestamps.  Must not import z3 or re-run anything.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, assert_never
 
 from gcverify.ir import nodes as n
-from gcverify.report.text import instance_text
+from gcverify.report.view import TraceView, trace_view
 from gcverify.results import CheckResult, SpecResult
 from gcverify.semantics.layout import Layout
 from gcverify.semantics.state import State
@@ -39,7 +40,8 @@ def value(sort: n.Sort, v: int) -> Any:
             if v == sort.nil:
                 return {"tag": "None", "value": {"#tup": []}}
             return {"tag": "Some", "value": sort.base.show(v)}
-    raise AssertionError(f"unknown sort {sort!r}")
+        case _:
+            assert_never(sort)
 
 
 def table(keys: tuple[n.FiniteSort, ...], sort: n.Sort, cells: list[int]) -> Any:
@@ -64,23 +66,23 @@ def state_value(spec: n.Spec, layout: Layout, state: State) -> dict[str, Any]:
 
 def render_itf(result: SpecResult, check: CheckResult) -> str:
     """The counterexample of `check` (which must have one) as an ITF document."""
-    assert check.finding is not None
-    spec = check.finding.spec or result.spec
-    layout = Layout(spec)
-    trace = check.finding.trace
-    states = [{"#meta": {"index": 0}, **state_value(spec, layout, trace.init)}]
-    for i, step in enumerate(trace.steps, 1):
-        who, args = instance_text(spec, step.action)
-        label = spec.actions[step.action.action].label
-        action = f"{who}: {label}" + (f" ({args})" if args else "")
-        states.append({"#meta": {"index": i, "action": action}, **state_value(spec, layout, step.state)})
+    return view_itf(trace_view(result, check))
+
+
+def view_itf(view: TraceView) -> str:
+    """A trace view as an ITF document."""
+    spec, layout = view.spec, view.layout
+    states = [{"#meta": {"index": 0}, **state_value(spec, layout, view.states[0].state)}]
+    for step in view.steps:
+        action = f"{step.who}: {step.action}" + (f" ({step.args})" if step.args else "")
+        states.append({"#meta": {"index": step.index, "action": action}, **state_value(spec, layout, step.state)})
     doc = {
         "#meta": {
             "format": "ITF",
             "format-description": "https://apalache-mc.org/docs/adr/015adr-trace.html",
             "source": spec.file,
-            "description": f"gcverify counterexample: {check.property} of {result.name} "
-            f"({check.finding.kind.value}, {len(trace)} steps, {result.scope()})",
+            "description": f"gcverify counterexample: {view.property} of {view.name} "
+            f"({view.kind.value}, {len(view)} steps, {view.scope})",
         },
         "vars": [var.name for var in spec.vars],
         "states": states,

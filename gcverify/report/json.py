@@ -1,4 +1,8 @@
-"""JSON results (schema version 1): the same results as the table, for machines.
+"""JSON results (schema version 2): the same results as the table, for machines.
+
+Version 2 (typed properties, NOTE(properties)): each result has `property` (its display name:
+`NAME`, `assert NAME`, `runtime_error`, `deadlock`) and `property_kind`; version 1's `faults`
+result is now one result per assertion plus `runtime_error`.
 
 Owns: `render_json(results)`.  Deterministic: sorted keys, no timestamps, no absolute paths beyond
 what the user named; seconds are the only measured figures.
@@ -11,54 +15,48 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from gcverify.report.text import instance_text
-from gcverify.report.view import changes, element_lines, heap_line
+from gcverify import wording
+from gcverify.report.view import trace_view
 from gcverify.results import (
     CheckResult,
     LoadError,
     SpecResult,
 )
-from gcverify.semantics.layout import Layout
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _evidence(c: CheckResult) -> dict[str, Any]:
-    return {"kind": c.evidence.kind, **dataclasses.asdict(c.evidence), "text": c.evidence.describe()}
+    return {"kind": c.evidence.kind, **dataclasses.asdict(c.evidence), "text": wording.describe(c.evidence)}
 
 
 def _trace(r: SpecResult, c: CheckResult) -> dict[str, Any] | None:
     if c.finding is None:
         return None
-    spec = c.finding.spec or r.spec
-    layout = Layout(spec)
-    steps = []
-    prev = c.finding.trace.init
-    for i, step in enumerate(c.finding.trace.steps, 1):
-        action = spec.actions[step.action.action]
-        who, args = instance_text(spec, step.action)
-        steps.append(
-            {
-                "step": i,
-                "process": who,
-                "action": action.label,
-                "args": args,
-                "location": str(action.span) if action.span else None,
-                "changes": {ch.name: [ch.before, ch.after] for ch in changes(spec, layout, prev, step.state)},
-                "heap": heap_line(spec, layout, step.state),
-                "elements": element_lines(spec, layout, step.state),
-            }
-        )
-        prev = step.state
+    view = trace_view(r, c)
+    first = view.states[0]
+    steps = [
+        {
+            "step": step.index,
+            "process": step.who,
+            "action": step.action,
+            "args": step.args,
+            "location": str(step.span) if step.span else None,
+            "changes": {ch.name: [ch.before, ch.after] for ch in step.changes},
+            "heap": step.heap,
+            "elements": list(step.elements),
+        }
+        for step in view.steps
+    ]
     return {
-        "kind": c.finding.kind.value,
-        "message": c.finding.message,
-        "length": len(c.finding.trace),
-        "initial_heap": heap_line(spec, layout, c.finding.trace.init),
-        "initial_elements": element_lines(spec, layout, c.finding.trace.init),
-        "constants": dict(spec.consts),
+        "kind": view.kind.value,
+        "message": view.message,
+        "length": len(view),
+        "initial_heap": first.heap,
+        "initial_elements": list(first.elements),
+        "constants": dict(view.spec.consts),
         "steps": steps,
-        "location": str(c.finding.span) if c.finding.span else None,
+        "location": str(view.location) if view.location else None,
     }
 
 
@@ -74,7 +72,8 @@ def result_dict(r: SpecResult) -> dict[str, Any]:
         "search": None if r.search is None else dataclasses.asdict(r.search),
         "results": [
             {
-                "property": c.property,
+                "property": c.property.display,
+                "property_kind": c.property.kind.value,
                 "verdict": c.verdict.value,
                 "expected": (c.expected.value if c.expected else "holds"),
                 "met": c.met,

@@ -13,27 +13,30 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from gcverify import wording
 from gcverify.report.text import render_trace
 from gcverify.results import CheckResult, LoadError, SpecResult, Verdict
 
 
 def _case(suite: ET.Element, r: SpecResult, c: CheckResult) -> tuple[int, int]:
     """Add the test case of one property; (failures, errors) it adds."""
-    case = ET.SubElement(suite, "testcase", classname=f"gcverify.{r.name}", name=c.property, time=f"{c.seconds:.3f}")
+    case = ET.SubElement(
+        suite, "testcase", classname=f"gcverify.{r.name}", name=c.property.display, time=f"{c.seconds:.3f}"
+    )
     if c.span is not None:
         case.set("file", c.span.file.name)
         case.set("line", str(c.span.start.line))
     expected = c.expected.value if c.expected is not None else "holds"
     if c.verdict is Verdict.UNKNOWN:
         error = ET.SubElement(case, "error", type="unknown", message=f"expected {expected}, unknown")
-        error.text = c.evidence.describe()
+        error.text = wording.describe(c.evidence)
         return 0, 1
     trace = render_trace(r, c) if c.finding is not None else None
     if not c.met:
         failure = ET.SubElement(
             case, "failure", type=c.verdict.value, message=f"expected {expected}, {c.verdict.value}"
         )
-        failure.text = trace if trace is not None else c.evidence.describe()
+        failure.text = trace if trace is not None else wording.describe(c.evidence)
         return 1, 0
     if trace is not None:
         ET.SubElement(case, "system-out").text = trace

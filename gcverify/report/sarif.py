@@ -2,8 +2,9 @@
 
 Owns: `render_sarif(results, errors)`.  A result sits at the `expect` line of its property (or, with
 no `expect`, at the invariant's declaration: an invariant is expected to hold).  A counterexample is
-the result's code flow: one thread-flow location per state, each step located at the source of the
-action it ran, with the changed variables as its message and the heap line as its state.  A spec
+the result's code flow, rendered from the trace view (report/view.py): one thread-flow location per
+state, each step located at the source of the action it ran, with the changed variables as its
+message and the heap line as its state.  A spec
 that could not be loaded gives one result per diagnostic, under the diagnostic's code (GCVnnn).
 Columns count Unicode code points (`columnKind`), as our spans do.  Deterministic: no timestamps.
 Must not import z3 or re-run anything.
@@ -18,11 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from gcverify import wording
 from gcverify.ir import nodes as n
-from gcverify.report.text import expectation_text, instance_text
-from gcverify.report.view import changes, heap_line
-from gcverify.results import CheckResult, FindingKind, LoadError, SpecResult, Verdict
-from gcverify.semantics.layout import Layout
+from gcverify.report.view import StepView, TraceView, trace_view
+from gcverify.results import CheckResult, LoadError, SpecResult, Verdict
 from gcverify.source import Span
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -60,42 +60,30 @@ def _location(span: Span, message: str | None = None) -> dict[str, Any]:
     return loc
 
 
-def _code_flow(result: SpecResult, check: CheckResult) -> dict[str, Any]:
-    finding = check.finding
-    assert finding is not None
-    spec = finding.spec or result.spec
-    layout = Layout(spec)
-    first = "initial state" if finding.kind not in (FindingKind.CTI, FindingKind.LEMMA) else "a state in the property"
-    locations: list[dict[str, Any]] = [_flow_location(spec, layout, finding.trace.init, 0, first, None)]
-    prev = finding.trace.init
-    for i, step in enumerate(finding.trace.steps, 1):
-        action = spec.actions[step.action.action]
-        who, args = instance_text(spec, step.action)
-        head = " ".join(p for p in (who, action.label, f"({args})" if args else "") if p)
-        delta = "; ".join(f"{c.name}: {c.before} → {c.after}" for c in changes(spec, layout, prev, step.state))
-        text = f"{i}. {head}" + (f" — {delta}" if delta else "")
-        locations.append(_flow_location(spec, layout, step.state, i, text, action.span))
-        prev = step.state
+def _code_flow(view: TraceView) -> dict[str, Any]:
+    first = "initial state" if view.reachable else "a state in the property"
+    locations: list[dict[str, Any]] = [_flow_location(view.states[0], first)]
+    for step in view.steps:
+        head = " ".join(p for p in (step.who, step.action, f"({step.args})" if step.args else "") if p)
+        delta = "; ".join(f"{c.name}: {c.before} → {c.after}" for c in step.changes)
+        locations.append(_flow_location(step, f"{step.index}. {head}" + (f" — {delta}" if delta else "")))
     return {
-        "message": {"text": f"{finding.kind.value} counterexample, {len(finding.trace)} steps after the first state"},
+        "message": {"text": f"{view.kind.value} counterexample, {len(view)} steps after the first state"},
         "threadFlows": [{"locations": locations}],
     }
 
 
-def _flow_location(
-    spec: n.Spec, layout: Layout, state: tuple[int, ...], index: int, text: str, span: Span | None
-) -> dict[str, Any]:
-    loc: dict[str, Any] = {"executionOrder": index}
-    loc["location"] = _location(span, text) if span is not None else {"message": {"text": text}}
-    heap = heap_line(spec, layout, state)
-    if heap:
-        loc["state"] = {"heap": {"text": heap}}
+def _flow_location(step: StepView, text: str) -> dict[str, Any]:
+    loc: dict[str, Any] = {"executionOrder": step.index}
+    loc["location"] = _location(step.span, text) if step.span is not None else {"message": {"text": text}}
+    if step.heap:
+        loc["state"] = {"heap": {"text": step.heap}}
     return loc
 
 
 def _result(r: SpecResult, c: CheckResult) -> dict[str, Any]:
     want = c.expected or n.Expected.HOLDS
-    expectation = next((e for e in r.spec.expectations if e.property == c.property), None)
+    expectation = r.spec.expectation(c.property)
     span = expectation.span if expectation is not None and expectation.span is not None else c.span
     if c.verdict is Verdict.UNKNOWN:
         rule, level = Rule.UNKNOWN, "warning"
@@ -108,11 +96,12 @@ def _result(r: SpecResult, c: CheckResult) -> dict[str, Any]:
         "ruleIndex": list(Rule).index(rule),
         "kind": "fail",
         "level": level,
-        "message": {"text": expectation_text(r, c)},
-        "partialFingerprints": {"gcverify/property/v1": f"{r.name}/{c.property}/{rule.id}"},
+        "message": {"text": wording.expectation(r, c)},
+        "partialFingerprints": {"gcverify/property/v1": f"{r.name}/{c.property.display}/{rule.id}"},
         "properties": {
             "spec": r.name,
-            "property": c.property,
+            "property": c.property.display,
+            "property_kind": c.property.kind.value,
             "expected": want.value,
             "verdict": c.verdict.value,
             "engine": c.engine.value,
@@ -123,7 +112,7 @@ def _result(r: SpecResult, c: CheckResult) -> dict[str, Any]:
     if span is not None:
         out["locations"] = [_location(span)]
     if c.finding is not None:
-        out["codeFlows"] = [_code_flow(r, c)]
+        out["codeFlows"] = [_code_flow(trace_view(r, c))]
     return out
 
 

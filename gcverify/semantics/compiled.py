@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from gcverify.budget import Budget
 from gcverify.ir import nodes as n
 from gcverify.semantics.concrete import CONCRETE
 from gcverify.semantics.interp import Disabled, Interpreter, Stop
@@ -26,7 +27,9 @@ from gcverify.semantics.layout import Layout
 from gcverify.semantics.staged import Emitter, Node, SourceOps
 from gcverify.semantics.state import ActionInstance, State
 
-Expand = Callable[[State], tuple[list[tuple[int, State]], list[int]]]
+# (transition id, post-state) of each enabled instance that does not fault; (transition id, fault
+# site) of each that faults (see interp.Fault.site)
+Expand = Callable[[State], tuple[list[tuple[int, State]], list[tuple[int, int]]]]
 
 # Decision points split per action instance: each split adds a path (and duplicates the code after
 # it), so a few pay (measured on go_gc: 0 splits 59 us/state, 4 splits 24 us/state and 1.3 MB of
@@ -40,7 +43,7 @@ class Leaf:
     a certain fault stopped it."""
 
     enabled: Node
-    faults: list[Node]
+    faults: list[tuple[Node, int]]  # (condition, fault site), in program order
     post: list[Node]
     stopped: bool
 
@@ -74,10 +77,11 @@ class _LastReach:
 
 
 class _Builder:
-    def __init__(self, spec: n.Spec, layout: Layout) -> None:
+    def __init__(self, spec: n.Spec, layout: Layout, budget: Budget | None = None) -> None:
         self.spec = spec
+        self.budget = budget
         self.layout = layout
-        self.ops = SourceOps()
+        self.ops = SourceOps(budget=budget)
         self.interp: Interpreter[Node] = Interpreter(spec, self.ops, layout)
         self.leaves: list[Node] = []
         for v, vl in zip(spec.vars, layout.vars, strict=True):
@@ -99,7 +103,7 @@ class _Builder:
             stopped = True
         if f.enabled.const == 0 and not f.faults:
             return None
-        return Leaf(f.enabled, [q.cond for q in f.faults], list(f.state), stopped)
+        return Leaf(f.enabled, [(q.cond, q.site) for q in f.faults], list(f.state), stopped)
 
     def stage(self, inst: ActionInstance) -> list[Path]:
         """Every path of one instance (depth first, each decision 1 before 0): the decisions
@@ -109,6 +113,8 @@ class _Builder:
         script: list[int] = []
         budget = MAX_SPLITS
         while True:
+            if self.budget is not None:
+                self.budget.check("compiling the model")
             self.ops.start(script, budget)
             leaf = self.run_once(inst)
             budget = self.ops.splits
@@ -133,7 +139,7 @@ class _Builder:
 
     def leaf_roots(self, leaf: Leaf) -> list[Node]:
         changed = [p for i, p in enumerate(leaf.post) if p is not self.leaves[i]]
-        return [*leaf.enabled.conjuncts(), *(c for q in leaf.faults for c in q.conjuncts()), *changed]
+        return [*leaf.enabled.conjuncts(), *(c for q, _ in leaf.faults for c in q.conjuncts()), *changed]
 
     def tree(self, t: int, em: Emitter, paths: list[Path], depth: int) -> list[str]:
         """The statements of the paths that share their first `depth` decisions."""
@@ -172,17 +178,17 @@ class _Builder:
             checked.add(id(g))
             body.extend(em.statement("if not {}: break", g))
 
-        for k, cond in enumerate(leaf.faults):
+        for k, (cond, site) in enumerate(leaf.faults):
             parts = () if leaf.stopped and k == len(leaf.faults) - 1 else cond.conjuncts()
             for g in guards:
                 if id(g) not in checked and any(g is p for p in parts):
                     check_guard(g)
             rest = [p for p in parts if id(p) not in checked]
             if not rest:
-                body.append(f"faults.append({t}); break")
+                body.append(f"faults.append(({t}, {site})); break")
                 return body
             test = " and ".join("{}" for _ in rest)
-            body.extend(em.statement(f"if {test}: faults.append({t}); break", *rest))
+            body.extend(em.statement(f"if {test}: faults.append(({t}, {site})); break", *rest))
         for g in guards:
             if id(g) not in checked:
                 check_guard(g)
@@ -239,6 +245,8 @@ class _Builder:
         return [*out, "tuple(_p)"]
 
     def invariant(self, index: int) -> str:
+        if self.budget is not None:
+            self.budget.check("compiling the model")
         self.ops.table.clear()
         self.ops.start([], 0)  # a property is one expression: merged, never split
         fn = self.interp.invariant(index)
@@ -262,8 +270,10 @@ def compile_model(
     instances: Sequence[ActionInstance],
     by_pc: dict[tuple[int, int], list[int]],
     pc_slots: Sequence[int],
+    budget: Budget | None = None,
 ) -> Compiled:
-    b = _Builder(spec, layout)
+    """`budget`: checked before each staging run (raises `Stopped`)."""
+    b = _Builder(spec, layout, budget)
     tables: dict[int, dict[int, str]] = {slot: {} for slot in pc_slots}
     for k, ((slot, pc), ts) in enumerate(sorted(by_pc.items())):
         name = f"_g{k}"

@@ -20,12 +20,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, cast
+from typing import Generic, assert_never, cast
 
 from gcverify.ir import nodes as n
-from gcverify.ir.walk import children as walk_children
-from gcverify.ir.walk import stmt_children as walk_stmt_children
-from gcverify.ir.walk import stmt_exprs as walk_stmt_exprs
+from gcverify.ir.loops import independence
 from gcverify.semantics.layout import Layout
 from gcverify.semantics.ops import NotFirstOrder, Ops, TableOps, V
 from gcverify.source import Span
@@ -44,6 +42,7 @@ class Fault(Generic[V]):
     cond: V
     kind: n.FaultKind
     span: Span | None
+    site: int  # which property it violates: an assertion's site, or the spec's runtime_site
 
 
 @dataclass(slots=True)
@@ -81,6 +80,7 @@ class Compiler(Generic[V]):
         self.false = ops.lit(0, n.BOOL)
         self.defs: dict[int, Fn[V]] = {}
         self.def_bodies = [d.body for d in spec.defs]
+        self.runtime_site = spec.runtime_site
         # over an unbounded sort (proofs for every heap size) the ops also provide tables and quantifiers
         self.tables: TableOps[V] | None = cast(TableOps[V], ops) if layout.unbounded is not None else None
 
@@ -98,7 +98,8 @@ class Compiler(Generic[V]):
             raise Disabled
         f.enabled = ops.and_(f.enabled, holds)
 
-    def fault(self, f: Frame[V], cond: V, kind: n.FaultKind, span: Span | None) -> None:
+    def fault(self, f: Frame[V], cond: V, kind: n.FaultKind, span: Span | None, site: int | None = None) -> None:
+        """`site`: the assertion's (None: a runtime error)."""
         ops = self.ops
         if ops.value_of(cond) == 0:
             return
@@ -106,7 +107,7 @@ class Compiler(Generic[V]):
         k = ops.decide(c)
         if k == 0:
             return
-        f.faults.append(Fault(c, kind, span))
+        f.faults.append(Fault(c, kind, span, self.runtime_site if site is None else site))
         if k == 1:
             raise Stop
 
@@ -124,8 +125,6 @@ class Compiler(Generic[V]):
                 return lambda f: f.params[i]
             case n.Bound(slot=slot):
                 return lambda f: f.bound[slot]
-            case n.SymRef():
-                raise AssertionError("SymRef survived lowering")
             case n.Not(operand=a):
                 fa = self.expr(a)
                 return lambda f: ops.not_(fa(f))
@@ -158,7 +157,8 @@ class Compiler(Generic[V]):
                 return self.stopped(p)
             case n.Apply(fn=fn_index, args=args):
                 return self.apply(fn_index, [self.expr(a) for a in args])
-        raise AssertionError(f"unknown expression {e!r}")
+            case _:
+                assert_never(e)
 
     def conj(self, parts: list[Fn[V]], negate: bool) -> Fn[V]:
         """`and` (or, with negate, `or`), short-circuiting left to right."""
@@ -230,7 +230,7 @@ class Compiler(Generic[V]):
 
         return run
 
-    def quant(self, e: n.Quant) -> Fn[V]:
+    def quant(self, e: n.Quant[n.Expr]) -> Fn[V]:
         ops = self.ops
         body = self.expr(e.body)
         if self.tables is not None and self.layout.is_unbounded(e.sort):
@@ -247,7 +247,7 @@ class Compiler(Generic[V]):
             parts.append(part)
         return self.conj(parts, negate=e.kind is n.QuantKind.EXISTS)
 
-    def quant_unbounded(self, e: n.Quant, body: Fn[V], tables: TableOps[V]) -> Fn[V]:
+    def quant_unbounded(self, e: n.Quant[n.Expr], body: Fn[V], tables: TableOps[V]) -> Fn[V]:
         """A quantifier over every element of an unbounded sort.  Where its body may fault, the
         result must not depend on which element is tried first (an order the elements do not
         have): so only a `forall` in a property, which is false when some element is false or
@@ -273,7 +273,7 @@ class Compiler(Generic[V]):
                 )
             del f.faults[before:]
             some = tables.quantify(n.QuantKind.EXISTS, x, ops.or_(*(q.cond for q in faults)))
-            f.faults.append(Fault(some, faults[0].kind, faults[0].span))
+            f.faults.append(Fault(some, faults[0].kind, faults[0].span, faults[0].site))
             return value
 
         return run
@@ -345,7 +345,7 @@ class Compiler(Generic[V]):
 
         return run
 
-    def reach_from(self, e: n.ReachFrom) -> Fn[V]:
+    def reach_from(self, e: n.ReachFrom[n.Expr]) -> Fn[V]:
         self.not_first_order("reach(…)")
         ops = self.ops
         heap = self.spec.heap
@@ -469,7 +469,7 @@ class Compiler(Generic[V]):
         locate = self.offsets(var, finite, None) if finite else (lambda f: off)
         return locate, keys
 
-    def read_table(self, e: n.Read, tables: TableOps[V]) -> Fn[V]:
+    def read_table(self, e: n.Read[n.Expr], tables: TableOps[V]) -> Fn[V]:
         ops = self.ops
         locate, keyfns = self.split(e.var, e.indices)
 
@@ -485,7 +485,7 @@ class Compiler(Generic[V]):
 
         return run
 
-    def read(self, e: n.Read) -> Fn[V]:
+    def read(self, e: n.Read[n.Expr]) -> Fn[V]:
         vl = self.layout.vars[e.var]
         if vl.tables and self.tables is not None:
             return self.read_table(e, self.tables)
@@ -522,15 +522,16 @@ class Compiler(Generic[V]):
             case n.Assume(cond=cnd):
                 fc = self.expr(cnd)
                 return lambda f: self.assume(f, fc(f))
-            case n.Assert(cond=cnd, span=span):
+            case n.Assert(cond=cnd, site=site, span=span):
                 fc = self.expr(cnd)
                 ops = self.ops
-                return lambda f: self.fault(f, ops.not_(fc(f)), n.FaultKind.ASSERTION, span)
+                return lambda f: self.fault(f, ops.not_(fc(f)), n.FaultKind.ASSERTION, span, site)
             case n.If(cond=cnd, then=t, else_=e):
                 return self.if_(self.expr(cnd), self.block(t), self.block(e))
             case n.ForEach():
                 return self.for_each(st)
-        raise AssertionError(f"unknown statement {st!r}")
+            case _:
+                assert_never(st)
 
     def for_each(self, st: n.ForEach) -> Run[V]:
         body = self.block(st.body)
@@ -548,10 +549,11 @@ class Compiler(Generic[V]):
 
     def for_each_unbounded(self, st: n.ForEach, body: Run[V], tables: TableOps[V]) -> Run[V]:
         """The loop for every element at once, which is what running it in index order does when
-        its iterations are independent: each writes only the entries at its own element and reads,
-        of what the loop writes, only those entries.  Anything else is refused."""
-        written = self.independent(st)
-        slots = [s for var in written for s in self.var_slots(var)]
+        its iterations are independent (ir/loops.py).  Anything else is refused."""
+        found = independence(self.spec, st)
+        if found.problem is not None:
+            raise NotFirstOrder(found.problem)
+        slots = [s for var in found.written for s in self.var_slots(var)]
         what = f"the loop 'for {st.name} in {st.sort.name}'"
 
         def run(f: Frame[V]) -> None:
@@ -567,43 +569,6 @@ class Compiler(Generic[V]):
             f.version += 1
 
         return run
-
-    def independent(self, st: n.ForEach) -> set[int]:
-        """The variables the loop writes, after checking its iterations are independent."""
-        me = n.Bound(st.slot, st.sort, st.name)
-        what = f"the loop 'for {st.name} in {st.sort.name}'"
-        written: set[int] = set()
-        stmts: list[n.Stmt] = list(st.body)
-        exprs: list[n.Expr] = []
-        while stmts:
-            s = stmts.pop()
-            if isinstance(s, n.Assign):
-                vl = self.layout.vars[s.var]
-                keys = [s.indices[i] for i in vl.tables]
-                if len(keys) != 1 or keys[0] != me:
-                    name = self.spec.vars[s.var].name
-                    raise NotFirstOrder(f"{what} writes {name} other than at its own {st.sort.name}")
-                written.add(s.var)
-            elif isinstance(s, (n.Assume, n.ForEach)):
-                raise NotFirstOrder(f"{what} waits or nests another such loop")
-            exprs.extend(walk_stmt_exprs(s))
-            stmts.extend(walk_stmt_children(s))
-        seen: set[int] = set()
-        while exprs:
-            e = exprs.pop()
-            if isinstance(e, n.Read) and e.var in written:
-                vl = self.layout.vars[e.var]
-                if any(e.indices[i] != me for i in vl.tables):
-                    name = self.spec.vars[e.var].name
-                    raise NotFirstOrder(f"{what} reads {name} other than at its own {st.sort.name}, and writes it")
-            if isinstance(e, n.Apply) and e.fn not in seen:
-                seen.add(e.fn)
-                exprs.append(self.spec.defs[e.fn].body)
-            if isinstance(e, n.Quant):
-                exprs.append(e.body)
-                continue
-            exprs.extend(walk_children(e))
-        return written
 
     def block(self, stmts: Sequence[n.Stmt]) -> Run[V]:
         runs = [self.stmt(s) for s in stmts]

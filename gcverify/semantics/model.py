@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from gcverify.budget import Budget
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError
 from gcverify.ir import nodes as n
 from gcverify.semantics.compiled import Compiled, compile_model
@@ -31,7 +32,8 @@ class Transition:
 
 
 class Model:
-    def __init__(self, spec: n.Spec) -> None:
+    def __init__(self, spec: n.Spec, budget: Budget | None = None) -> None:
+        """`budget`: checked while the action instances are enumerated (raises `Stopped`)."""
         self.spec = spec
         self.layout = Layout(spec)
         self.interp: Interpreter[int] = Interpreter(spec, CONCRETE, self.layout)
@@ -62,7 +64,9 @@ class Model:
                         )
                     ]
                 )
-            for args in itertools.product(*domains):
+            for k, args in enumerate(itertools.product(*domains)):
+                if budget is not None and k % 1024 == 0:
+                    budget.check("building the model")
                 key = (args[0],) if proc.instance is not None else ()
                 slot = self.layout.slot(proc.pc_var, key)
                 self.by_pc.setdefault((slot, a.from_pc), []).append(len(self.instances))
@@ -91,25 +95,29 @@ class Model:
     @property
     def compiled(self) -> Compiled:
         """The actions and invariants staged into Python source (compiled.py), built on first use."""
+        return self.compile()
+
+    def compile(self, budget: Budget | None = None) -> Compiled:
+        """`compiled`, built now if it has not been, within `budget` (raises `Stopped`)."""
         if self._compiled is None:
-            self._compiled = compile_model(self.spec, self.layout, self.instances, self.by_pc, self.pc_slots)
+            self._compiled = compile_model(self.spec, self.layout, self.instances, self.by_pc, self.pc_slots, budget)
         return self._compiled
 
-    def expand(self, state: State) -> tuple[list[tuple[int, State]], list[int]]:
+    def expand(self, state: State) -> tuple[list[tuple[int, State]], list[tuple[int, int]]]:
         """The successors of `state`: (transition id, post-state) for every enabled instance that
-        does not fault, and the transition ids of those that fault (compiled; in transition-id
-        order within each process, processes in order)."""
+        does not fault, and (transition id, fault site) for those that fault (compiled; in
+        transition-id order within each process, processes in order)."""
         return self.compiled.expand(state)
 
-    def expand_interpreted(self, state: State) -> tuple[list[tuple[int, State]], list[int]]:
+    def expand_interpreted(self, state: State) -> tuple[list[tuple[int, State]], list[tuple[int, int]]]:
         """`expand` by the plain interpreter: what the compiled code is tested against."""
         posts: list[tuple[int, State]] = []
-        faults: list[int] = []
+        faults: list[tuple[int, int]] = []
         for t, tr in self.successors(state):
             if tr.fault is None:
                 posts.append((t, tr.post))
             else:
-                faults.append(t)
+                faults.append((t, tr.fault.site))
         return posts, faults
 
     def step(self, state: State, inst: ActionInstance) -> Transition | None:

@@ -27,6 +27,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from gcverify.budget import Budget
 from gcverify.ir import nodes as n
 
 
@@ -46,6 +47,7 @@ class Kind(enum.Enum):
     INDEX = "index"  # the pre-state at a computed slot
 
 
+CHECK_EVERY = 1 << 16  # units of staging work (nodes made, parts compared) between two looks at the budget
 BOOLISH = frozenset({Kind.NOT, Kind.AND, Kind.OR, Kind.EQ, Kind.LT, Kind.LE})
 
 
@@ -94,6 +96,10 @@ class SourceOps:
     script: list[int] = field(default_factory=list)
     taken: list[tuple[Node, int]] = field(default_factory=list)
     splits: int = 0
+    # checked every CHECK_EVERY new nodes and junction parts, so that one long staging run (a
+    # quantifier over a large sort) stops when the budget is spent (raises `Stopped`)
+    budget: Budget | None = None
+    work: int = 0
 
     def decide(self, cond: Node) -> int | None:
         """A guard, fault check or `if` on a state-dependent condition: decided one way in this run
@@ -123,8 +129,16 @@ class SourceOps:
         key = (kind, fmt, *(id(a) for a in args))
         got = self.table.get(key)
         if got is None:
+            self.tick(1)
             got = self.table[key] = Node(kind, fmt, args, lo=lo, hi=hi)
         return got
+
+    def tick(self, work: int) -> None:
+        """Count staging work; look at the budget every CHECK_EVERY units."""
+        before = self.work
+        self.work += work
+        if self.budget is not None and before // CHECK_EVERY != self.work // CHECK_EVERY:
+            self.budget.check("compiling the model")
 
     def leaf(self, slot: int, lo: int, hi: int) -> Node:
         node = Node(Kind.LEAF, f"s[{slot}]", lo=lo, hi=hi)
@@ -161,6 +175,7 @@ class SourceOps:
         unit, zero = (1, 0) if kind is Kind.AND else (0, 1)
         parts: list[Node] = []
         for a in args:
+            self.tick(len(parts))  # the membership test below is linear in the parts so far
             for p in a.args if a.kind is kind else (a,):
                 if p.const is not None:
                     if bool(p.const) != bool(unit):

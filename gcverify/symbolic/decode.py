@@ -48,4 +48,5 @@ def simplest(enc: Encoding, solver: z3.Solver, states: Sequence[Sequence[z3.Expr
                 continue
             solver.pop()
     if solver.check() != z3.sat:
+        # stays: a runtime invariant of the solver (each kept constraint was sat), not of a type
         raise AssertionError("simplifying a model lost it")

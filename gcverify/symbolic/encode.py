@@ -19,10 +19,12 @@ from dataclasses import dataclass
 
 import z3
 
+from gcverify.budget import Budget
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError, Note
 from gcverify.ir import nodes as n
+from gcverify.ir.loops import independence
 from gcverify.ir.walk import children, stmt_children, stmt_exprs
-from gcverify.semantics.interp import Compiler, Interpreter, Outcome
+from gcverify.semantics.interp import Interpreter, Outcome
 from gcverify.semantics.layout import Layout
 from gcverify.semantics.ops import NotFirstOrder
 from gcverify.source import Span
@@ -103,6 +105,15 @@ def width_for(spec: n.Spec) -> int:
     return max(hi.bit_length() + 2, 3)
 
 
+def gave_up(solver: z3.Solver, budget: Budget, where: str) -> str:
+    """Why `solver` answered unknown, `where` ("at depth 3"): the budget's reason when it is spent
+    (its time limit is the query's timeout; Ctrl-C during a query cancels it and marks the budget
+    interrupted: see `Budget.after_solver`), else Z3's own."""
+    why = solver.reason_unknown()
+    stop = budget.after_solver(why)
+    return f"{stop} while solving {where}" if stop else f"Z3 answered unknown ({why}) {where}"
+
+
 def unsupported(what: str, span: Span | None, err: NotFirstOrder, defined: Span | None = None) -> GcverifyError:
     """`what` (at `span`; its definition at `defined`) cannot be expressed for every heap size."""
     notes = (Note("defined here", defined),) if defined is not None and defined != span else ()
@@ -132,8 +143,10 @@ class StepVars:
 
 
 class Encoding:
-    def __init__(self, spec: n.Spec, all_sizes: bool = False) -> None:
+    def __init__(self, spec: n.Spec, all_sizes: bool = False, budget: Budget | None = None) -> None:
+        """`budget`: checked before each action is encoded (raises `Stopped`)."""
         self.spec = spec
+        self.budget = budget
         self.width = width_for(spec)
         self.unbounded: UnboundedZ3Ops | None = None
         self.ops: Z3Ops
@@ -153,6 +166,7 @@ class Encoding:
         else:
             self.ops = Z3Ops(self.width)
             self.layout = Layout(spec)
+        self.ops.budget = budget
         self.interp: Interpreter[z3.ExprRef] = Interpreter(spec, self.ops, self.layout)
         self.slots: list[Slot] = []
         for v, vl in zip(spec.vars, self.layout.vars, strict=True):
@@ -267,8 +281,8 @@ class Encoding:
         except NotFirstOrder as e:
             raise unsupported(f"the step {action.label!r}", action.span, e) from None
 
-    def transition(self, pre: State, post: State, sv: StepVars) -> tuple[z3.BoolRef, z3.BoolRef]:
-        """(the transition relation, the condition under which the step faults).
+    def transition(self, pre: State, post: State, sv: StepVars) -> tuple[z3.BoolRef, dict[int, z3.BoolRef]]:
+        """(the transition relation, per fault site the condition under which the step faults there).
 
         Functional form: the selector names one action, whose guard holds and which does not
         fault, and each post-state slot is an if-then-else over the actions that change it,
@@ -277,9 +291,11 @@ class Encoding:
         per slot and action (BMC to depth 12 on `hybrid_no_insertion`: see the README)."""
         chosen_any: list[z3.BoolRef] = []
         guards: list[z3.BoolRef] = []
-        faults: list[z3.BoolRef] = []
+        faults: dict[int, list[z3.BoolRef]] = {}
         writes: list[list[tuple[z3.BoolRef, z3.ExprRef]]] = [[] for _ in pre]
         for a, params in zip(self.spec.actions, sv.params, strict=True):
+            if self.budget is not None:
+                self.budget.check("encoding the transition relation")
             out = self.run(a, pre, params)
             if out is None:
                 continue
@@ -291,10 +307,12 @@ class Encoding:
             for w, new, old in zip(writes, out.post, pre, strict=True):
                 if not new.eq(old):
                     w.append((chosen, new))
-            if out.faults:
-                faults.append(z3.And(chosen, *dom, fault))
+            # the first fault in program order is the one that happens (NOTE(faults) in interp.py)
+            for k, f in enumerate(out.faults):
+                first = z3.And(chosen, *dom, f.cond, *(z3.Not(e.cond) for e in out.faults[:k]))
+                faults.setdefault(f.site, []).append(first)
         if not chosen_any:
-            return z3.BoolVal(False), z3.BoolVal(False)
+            return z3.BoolVal(False), {}
         frame: list[z3.BoolRef] = []
         for p, old, w in zip(post, pre, writes, strict=True):
             value = old
@@ -302,7 +320,7 @@ class Encoding:
                 value = z3.If(chosen, new, value)
             frame.append(p == value)
         rel = z3.And(z3.Or(*chosen_any), *guards, *frame)
-        return rel, (z3.Or(*faults) if faults else z3.BoolVal(False))
+        return rel, {site: z3.Or(*conds) for site, conds in sorted(faults.items())}
 
     # ------------------------------------------------------------ symmetry
 
@@ -317,15 +335,13 @@ class Encoding:
         if heap is None:
             return "the spec has no heap"
         objects = heap.objects
-        checker = Compiler(self.spec, Layout(self.spec, unbounded=objects), self.ops)
         stmts: list[n.Stmt] = [s for a in self.spec.actions for s in a.body]
         while stmts:
             st = stmts.pop()
             if isinstance(st, n.ForEach) and st.sort == objects:
-                try:
-                    checker.independent(st)
-                except NotFirstOrder as why:
-                    return str(why)
+                problem = independence(self.spec, st).problem
+                if problem is not None:
+                    return problem
             todo = list(stmt_exprs(st))
             while todo:
                 e = todo.pop()

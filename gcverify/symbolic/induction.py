@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import z3
 
+from gcverify.budget import Budget
 from gcverify.diagnostics import InternalError
 from gcverify.ir import nodes as n
 from gcverify.semantics.concrete import CONCRETE
@@ -56,13 +57,17 @@ def _holds(model: Model, e: n.Expr, state: State) -> bool:
         return False
 
 
-def prove_inductive(spec: n.Spec, index: int, k: int = 1, timeout_ms: int | None = None) -> InductionOutcome:
+def prove_inductive(
+    spec: n.Spec, index: int, k: int = 1, timeout_ms: int | None = None, budget: Budget | None = None
+) -> InductionOutcome:
+    """`budget` (time, memory, Ctrl-C): checked while encoding (raises `Stopped`) and before each
+    query, whose timeout is at most the time it has left."""
     start = time.monotonic()
     cand = spec.inductives[index]
-    enc = Encoding(spec)
-    model = Model(spec)
+    enc = Encoding(spec, budget=budget)
+    model = Model(spec, budget)
 
-    check = _checker(timeout_ms)
+    check = _checker(timeout_ms, budget)
     value = _value(enc, cand)
 
     # base case: the candidate holds in every state within k-1 steps of the initial state
@@ -129,7 +134,7 @@ def prove_inductive(spec: n.Spec, index: int, k: int = 1, timeout_ms: int | None
     return InductionOutcome(True, None, _implied(spec, cand, enc, value, check), None, time.monotonic() - start)
 
 
-def _value(enc: Encoding, cand: n.Inductive) -> Value:
+def _value(enc: Encoding, cand: n.Inductive[n.Expr]) -> Value:
     """The candidate's value in a state; a fault while evaluating it counts as false (as
     concretely).  For every size, a conjunct that cannot be expressed is refused by name."""
     parts = []
@@ -239,17 +244,26 @@ def prove_inductive_all_sizes(
     return done(True, None, implied, None)
 
 
-def _checker(timeout_ms: int | None) -> Check:
+def _checker(timeout_ms: int | None, budget: Budget | None = None) -> Check:
     def check(solver: z3.Solver) -> z3.CheckSatResult:
-        if timeout_ms is not None:
-            solver.set("timeout", timeout_ms)
+        limit = timeout_ms
+        if budget is not None:
+            budget.check("proving by induction")
+            limit = budget.solver_timeout_ms(timeout_ms)
+        if limit is not None:
+            solver.set("timeout", limit)
         return solver.check()
 
     return check
 
 
 def _checked_cti(
-    enc: Encoding, model: Model, cand: n.Inductive, zm: z3.ModelRef, path: list[list[z3.ExprRef]], moves: list[StepVars]
+    enc: Encoding,
+    model: Model,
+    cand: n.Inductive[n.Expr],
+    zm: z3.ModelRef,
+    path: list[list[z3.ExprRef]],
+    moves: list[StepVars],
 ) -> Cti:
     """Decode a counterexample to induction and replay it concretely: every state must match, all
     but the last must satisfy the candidate, and the last must not (naming the failing conjuncts)."""
@@ -270,7 +284,7 @@ Value = Callable[[list[z3.ExprRef]], z3.BoolRef]
 Check = Callable[[z3.Solver], z3.CheckSatResult]
 
 
-def _implied(spec: n.Spec, cand: n.Inductive, enc: Encoding, value: Value, check: Check) -> tuple[int, ...]:
+def _implied(spec: n.Spec, cand: n.Inductive[n.Expr], enc: Encoding, value: Value, check: Check) -> tuple[int, ...]:
     """The spec's invariants the candidate implies in every state of its sorts.  An invariant that
     is one of the candidate's conjuncts is implied without asking the solver."""
     cand_parts = {e for _, e in cand.conjuncts}
@@ -288,7 +302,7 @@ def _implied(spec: n.Spec, cand: n.Inductive, enc: Encoding, value: Value, check
 
 
 def _one_step(
-    enc: Encoding, model: Model, value: Value, cand: n.Inductive, check: Check, only: int | None = None
+    enc: Encoding, model: Model, value: Value, cand: n.Inductive[n.Expr], check: Check, only: int | None = None
 ) -> Cti | str | None:
     """1-induction one action at a time (smaller queries than one disjunction of all actions): a
     counterexample to induction, the reason the solver gave up, or None when every step keeps the

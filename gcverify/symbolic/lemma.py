@@ -55,6 +55,10 @@ def lemma_spec(spec: n.Spec, proc: str, prop: str) -> n.Spec:
             body, span = inv.body, inv.span
     for i, d in enumerate(spec.defs):
         if body is None and d.name == prop and not d.slots and isinstance(d.type, n.BoolSort):
+            if d.problem is not None:
+                raise GcverifyError(
+                    [Diagnostic(code=Code.NO_LEMMA, span=d.span, message=f"definition {prop!r}: {d.problem}")]
+                )
             body, span = n.Apply(i, (), n.BOOL), d.span
     if body is None:
         raise _no_lemma(

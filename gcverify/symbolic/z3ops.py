@@ -15,8 +15,11 @@ from collections.abc import Sequence
 
 import z3
 
+from gcverify.budget import Budget
 from gcverify.ir import nodes as n
 from gcverify.semantics.ops import NotFirstOrder
+
+CHECK_EVERY = 4096  # Z3 operations between two looks at the budget
 
 
 class Z3Ops:
@@ -25,6 +28,15 @@ class Z3Ops:
         self.ctx = ctx
         self.side: list[z3.BoolRef] = []
         self._fresh = itertools.count()
+        # looked at every CHECK_EVERY operations, so that encoding one large step or property stops
+        # when the budget is spent (raises `Stopped`)
+        self.budget: Budget | None = None
+        self.work = 0
+
+    def _tick(self) -> None:
+        self.work += 1
+        if self.budget is not None and self.work % CHECK_EVERY == 0:
+            self.budget.check("encoding the model")
 
     def fresh_int(self, name: str) -> z3.BitVecRef:
         return z3.BitVec(f"{name}!{next(self._fresh)}", self.width, self.ctx)
@@ -50,9 +62,11 @@ class Z3Ops:
         return None
 
     def not_(self, a: z3.ExprRef) -> z3.ExprRef:
+        self._tick()
         return z3.Not(a)
 
     def and_(self, *args: z3.ExprRef) -> z3.ExprRef:
+        self._tick()
         kept = [a for a in args if not z3.is_true(a)]
         if any(z3.is_false(a) for a in kept):
             return z3.BoolVal(False, self.ctx)
@@ -61,6 +75,7 @@ class Z3Ops:
         return kept[0] if len(kept) == 1 else z3.And(*kept)
 
     def or_(self, *args: z3.ExprRef) -> z3.ExprRef:
+        self._tick()
         kept = [a for a in args if not z3.is_false(a)]
         if any(z3.is_true(a) for a in kept):
             return z3.BoolVal(True, self.ctx)
@@ -69,6 +84,7 @@ class Z3Ops:
         return kept[0] if len(kept) == 1 else z3.Or(*kept)
 
     def eq(self, a: z3.ExprRef, b: z3.ExprRef) -> z3.ExprRef:
+        self._tick()
         x, y = self.value_of(a), self.value_of(b)
         if x is not None and y is not None:
             return z3.BoolVal(x == y, self.ctx)
@@ -93,6 +109,7 @@ class Z3Ops:
         return -a
 
     def ite(self, cond: z3.ExprRef, then: z3.ExprRef, else_: z3.ExprRef) -> z3.ExprRef:
+        self._tick()
         k = self.value_of(cond)
         if k is not None:
             return then if k else else_

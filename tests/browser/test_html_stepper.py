@@ -62,7 +62,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Page:
     got = CliRunner().invoke(main, ["trace", str(SPEC), PROPERTY, "--dot", str(folder / "dot"), "--html", str(html)])
     assert got.exit_code == 0, got.output
     result = check_spec(load_spec(SPEC), CheckConfig())
-    finding = next(c.finding for c in result.results if c.property == PROPERTY)
+    finding = next(c.finding for c in result.results if c.property.display == PROPERTY)
     assert finding is not None
     spans = [result.spec.actions[s.action.action].span for s in finding.trace.steps]
     assert all(spans)

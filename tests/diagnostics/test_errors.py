@@ -66,7 +66,8 @@ def parse_output(output: str) -> list[Rendered]:
             caret_col = caret_line.index("^") - prefix + 1
             carets = caret_line.count("^")
             k += 3
-        hints, notes = [], []
+        hints: list[str] = []
+        notes: list[str] = []
         while k < len(lines) and lines[k].startswith("   = "):
             kind, _, text = lines[k][5:].partition(": ")
             (hints if kind == "hint" else notes).append(text)
@@ -550,16 +551,19 @@ def doc_examples() -> list[object]:
 
 
 def test_docs_have_runnable_examples() -> None:
+    # pytest.param's ParameterSet is private to _pytest, so doc_examples() says only list[object]
     documented = {p.values[0] for p in doc_examples()}  # type: ignore[attr-defined]
     # every code that a spec file alone can cause has an example the next test runs
     not_from_a_file = {  # command-line cases
         Code.BAD_SET.id,
+        Code.UNKNOWN_PROPERTY.id,
         Code.IO.id,
         Code.INTERNAL.id,
         Code.NO_INDUCTIVE.id,
         Code.NOT_FIRST_ORDER.id,
         Code.NO_LEMMA.id,
         Code.ENCODING.id,  # not UTF-8, so not in a UTF-8 page: tests/diagnostics/test_input_limits.py
+        Code.STOPPED.id,
     }
     assert {c.id for c in Code} - not_from_a_file <= documented
 

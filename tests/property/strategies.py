@@ -200,7 +200,7 @@ def stmts(draw: st.DrawFn, depth: int = 3) -> s.Stmt:
     if kind == "await":
         return s.Await(draw(e))
     if kind == "assert":
-        return s.Assert(draw(e))
+        return s.Assert(draw(e), draw(st.none() | names))
     if kind == "local":
         return s.LocalDecl(draw(names), draw(types()), draw(e))
     block = blocks(depth - 1)
@@ -273,7 +273,7 @@ def decls(draw: st.DrawFn) -> s.Decl:
         return s.InvariantDecl(name, draw(st.none() | e))
     assert kind == "expect"
     within = draw(st.none() | st.integers(0, 99))
-    return s.ExpectDecl(name, draw(st.sampled_from(s.ExpectedVerdict)), within)
+    return s.ExpectDecl(name, draw(st.sampled_from(s.ExpectedVerdict)), within, assertion=draw(st.booleans()))
 
 
 import_paths = st.text(alphabet="abcxyz_./-0123456789 ", max_size=12)

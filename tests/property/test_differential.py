@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,8 +35,8 @@ def agree(spec: n.Spec) -> None:
         return  # too large to settle explicitly: nothing to compare
     # one step more than the deepest state: a fault is a step out of the deepest state
     bounded = check_spec(spec, CheckConfig(engine=EngineChoice.BMC, bmc_depth=explicit.depth + 1))
-    a = {c.property: (c.verdict, c.depth if c.verdict is Verdict.VIOLATED else None) for c in explicit.results}
-    b = {c.property: (c.verdict, c.depth if c.verdict is Verdict.VIOLATED else None) for c in bounded.results}
+    a = {c.property.display: (c.verdict, c.depth if c.verdict is Verdict.VIOLATED else None) for c in explicit.results}
+    b = {c.property.display: (c.verdict, c.depth if c.verdict is Verdict.VIOLATED else None) for c in bounded.results}
     if not explicit.complete:  # the explorer stopped once every invariant was violated: faults unexplored
         a.pop("faults", None)
         b.pop("faults", None)
@@ -43,6 +44,7 @@ def agree(spec: n.Spec) -> None:
     assert a == b, f"explicit {a} != bmc {b}\n--- explicit:\n{_describe(explicit)}\n--- bmc:\n{_describe(bounded)}"
 
 
+@pytest.mark.slow
 @settings(max_examples=300)  # a few hundred random models, every run
 @given(model_specs())
 def test_random_models_explicit_and_bmc_agree(m: ModelSpec) -> None:
@@ -53,6 +55,7 @@ def test_random_models_explicit_and_bmc_agree(m: ModelSpec) -> None:
     agree(spec)
 
 
+@pytest.mark.slow
 def test_small_zoo_specs_agree() -> None:
     for name in ("none", "yuasa_alloc_white", "steele", "dijkstra_no_rescan"):
         agree(load_spec(ROOT / "specs" / "barriers" / f"{name}.gcv", {"OBJECTS": "2"}))
@@ -65,7 +68,7 @@ BOOL_VARS, INT_VARS = 2, 2
 
 
 def _int_exprs() -> st.SearchStrategy[n.Expr]:
-    leaves = st.one_of(
+    leaves: st.SearchStrategy[n.Expr] = st.one_of(
         st.integers(-4, 4).map(lambda v: n.Lit(v, n.INT)),
         st.integers(0, INT_VARS - 1).map(lambda i: n.Read(BOOL_VARS + i, (), SMALL)),
     )

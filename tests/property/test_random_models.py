@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 
 from gcverify.ir import nodes as n
@@ -107,9 +108,9 @@ def check_against_reference(ms: ModelSpec, result: SpecResult, model: Model, ref
     by_name = {inv.name: i for i, inv in enumerate(spec.invariants)}
     assert set(by_name) == set(ms.invariants)
     for r in result.results:
-        if r.property == "faults":
+        if r.property.kind is not n.PropertyKind.INVARIANT:
             continue
-        i = by_name[r.property]
+        i = by_name[r.property.name]
         if r.verdict is Verdict.VIOLATED:
             assert r.finding is not None and r.finding.kind is FindingKind.INVARIANT
             trace = r.finding.trace
@@ -137,9 +138,8 @@ def check_against_reference(ms: ModelSpec, result: SpecResult, model: Model, ref
         assert result.states == len(ref.states)
         assert result.depth == ref.depth
     # faults: reported iff reachable (when the search completed), shortest, and replayable
-    faults = [r for r in result.results if r.property == "faults"]
-    if faults:
-        [fault] = faults
+    [fault] = [r for r in result.results if r.property.kind is n.PropertyKind.RUNTIME]
+    if fault.verdict is Verdict.VIOLATED:
         assert fault.finding is not None and fault.finding.kind is FindingKind.FAULT
         trace = fault.finding.trace
         assert_replays(model, trace)
@@ -151,6 +151,7 @@ def check_against_reference(ms: ModelSpec, result: SpecResult, model: Model, ref
         assert ref.first_fault is None
 
 
+@pytest.mark.slow
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(model_specs())
 def test_random_model_agrees_with_reference_bfs(ms: ModelSpec) -> None:
@@ -159,7 +160,7 @@ def test_random_model_agrees_with_reference_bfs(ms: ModelSpec) -> None:
     model = Model(spec)
     ref = reference_bfs(model, MAX_STATES)
     for r in result.results:
-        event(f"{r.property if r.property == 'faults' else 'invariant'} {r.verdict.value}")
+        event(f"{r.property.kind.value} {r.verdict.value}")
     event(f"reachable states: {'<10' if len(ref.states) < 10 else '<100' if len(ref.states) < 100 else '>=100'}")
     check_against_reference(ms, result, model, ref)
     reduced = check_spec(spec, CheckConfig(max_states=MAX_STATES))  # symmetry: the same verdicts, exact orbit sums
@@ -189,6 +190,6 @@ def test_reference_bfs_on_a_known_model() -> None:
     assert len(ref.states) == 8  # x in 0..3, b in {false, true}; one control point
     assert ref.first_violation == {0: 3}
     result = check_spec(spec, CheckConfig(max_states=MAX_STATES, symmetry=False))
-    verdicts = {r.property: r.verdict for r in result.results}
-    assert verdicts == {"small": Verdict.VIOLATED, "any": Verdict.HOLDS}
+    verdicts = {r.property.display: r.verdict for r in result.results}
+    assert verdicts == {"small": Verdict.VIOLATED, "any": Verdict.HOLDS, "runtime_error": Verdict.HOLDS}
     check_against_reference(ModelSpec(COUNTER, ("small", "any")), result, model, ref)

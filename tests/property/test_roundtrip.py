@@ -27,6 +27,7 @@ def reparse(text: str) -> s.Module:
     return parse(SourceFile("t.gcv", text))
 
 
+@pytest.mark.slow
 @SLOW_DATA
 @given(modules())
 def test_parse_of_print_is_identity(m: s.Module) -> None:

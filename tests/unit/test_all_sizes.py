@@ -17,7 +17,7 @@ from gcverify.cli import main
 from gcverify.diagnostics import Code, ExitCode
 from gcverify.ir import nodes as n
 from gcverify.pipeline import CheckConfig, EngineChoice, check_spec, load_spec
-from gcverify.results import FindingKind, Lemma, Refuted, Verdict
+from gcverify.results import Evidence, Finding, FindingKind, Lemma, Refuted, Verdict
 from gcverify.semantics.model import Model
 from gcverify.semantics.state import State
 from gcverify.symbolic.encode import Encoding
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ZOO = ROOT / "specs" / "barriers"
 
 
-def lemma(name: str, prop: str = "strong_tricolor") -> tuple[Verdict, object, object]:
+def lemma(name: str, prop: str = "strong_tricolor") -> tuple[Verdict, Evidence, Finding | None]:
     path = ZOO / f"{name}.gcv"
     spec = load_spec(path)
     config = CheckConfig(engine=EngineChoice.LEMMA, lemma_property=prop)
@@ -45,10 +45,11 @@ def test_the_lemma_is_proved_for_insertion_barriers(name: str) -> None:
 def test_the_lemma_is_refuted_on_two_objects_for_the_others(name: str) -> None:
     verdict, evidence, finding = lemma(name)
     assert verdict is Verdict.VIOLATED and evidence == Refuted("store", 2)
-    assert finding is not None and finding.kind is FindingKind.LEMMA  # type: ignore[attr-defined]
-    spec = finding.spec  # type: ignore[attr-defined]
+    assert finding is not None and finding.kind is FindingKind.LEMMA
+    spec = finding.spec
+    assert spec is not None and spec.heap is not None
     assert spec.heap.objects.size == 2
-    trace = finding.trace  # type: ignore[attr-defined]
+    trace = finding.trace
     model = Model(spec)
     # (prove_lemma replays it already; check once more from the outside)
     assert model.check(0, trace.init) and not model.check(0, trace.last)
@@ -87,6 +88,19 @@ def test_the_lemma_refuses_a_procedure_it_cannot_express(tmp_path: Path) -> None
     assert "writes color other than at its own Object" in out.output
 
 
+def test_the_lemma_refuses_a_definition_that_did_not_lower(tmp_path: Path) -> None:
+    # `bad` is used by nothing, so lowering keeps it with its problem; the lemma asks for it by name
+    path = tmp_path / "lp.gcv"
+    path.write_text(
+        f'spec lp\nimport "{ROOT / "specs" / "lib" / "mutator.gcv"}"\nfields next\n'
+        "def bad(): bool = forall m in Mutator: at(Mutator[m], nowhere)\n",
+        encoding="utf-8",
+    )
+    out = CliRunner().invoke(main, ["prove", str(path), "--lemma", "--proc", "store", "--property", "bad"])
+    assert out.exit_code == ExitCode.STATIC_ERROR and Code.NO_LEMMA.id in out.output, out.output
+    assert "lp.gcv:4:1" in out.output and "no control point labelled 'nowhere'" in out.output
+
+
 def test_induction_for_every_size_proves_dijkstra_strong() -> None:
     out = CliRunner().invoke(main, ["prove", str(ZOO / "dijkstra.gcv"), "--induction", "--all-sizes", "--json", "-"])
     doc = json.loads(out.output[out.output.index("{") :])
@@ -109,7 +123,7 @@ def test_induction_for_every_size_finds_a_counterexample_at_the_fewest_objects(t
     spec = load_spec(path)
     config = CheckConfig(engine=EngineChoice.INDUCTION, all_sizes=True)
     result = check_spec(spec, config, lambda extra: load_spec(path, extra))
-    strong = {c.property: c for c in result.results}["strong"]
+    strong = {c.property.display: c for c in result.results}["strong"]
     assert strong.verdict is Verdict.UNKNOWN and strong.finding is not None
     assert strong.finding.kind is FindingKind.CTI and strong.finding.spec is not None
     sized = strong.finding.spec
@@ -185,7 +199,7 @@ def _encode_state(enc: Encoding, spec: n.Spec, state: State, elems: list[z3.Expr
 def _same(facts: list[z3.BoolRef], a: z3.ExprRef, b: z3.ExprRef) -> bool:
     s = z3.Solver()
     s.add(*facts, a != b)
-    return s.check() == z3.unsat
+    return bool(s.check() == z3.unsat)  # z3 is untyped: the comparison is Any to mypy
 
 
 @pytest.mark.parametrize("name", ["dijkstra", "yuasa"])

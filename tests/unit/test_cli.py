@@ -81,15 +81,24 @@ def test_model_fault_exits_14(tmp_path: Path) -> None:
     assert "assertion failed" in out
 
 
+def test_an_expected_assertion_failure_exits_0(tmp_path: Path) -> None:
+    text = "spec f\nvar x: 0..1 = 0\nprocess P { assert one: x == 1 }\nexpect assert one violated\n"
+    code, out = invoke(str(write(tmp_path, "f.gcv", text)))
+    assert code == ExitCode.OK
+    assert "assert one" in out
+
+
 def test_json_output(tmp_path: Path) -> None:
     out_file = tmp_path / "r.json"
     code, _ = invoke(str(write(tmp_path, "bad.gcv", VIOLATED)), "--json", str(out_file))
     assert code == ExitCode.VIOLATION
     doc = json.loads(out_file.read_text(encoding="utf-8"))
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     [spec] = doc["specs"]
-    [res] = spec["results"]
+    res, runtime = spec["results"]
     assert res["property"] == "zero" and res["verdict"] == "violated" and res["met"] is False
+    assert res["property_kind"] == "invariant"
+    assert runtime["property"] == "runtime_error" and runtime["property_kind"] == "runtime"
     assert res["counterexample"]["length"] == 1
     assert res["counterexample"]["steps"][0]["changes"] == {"x": ["0", "1"]}
 

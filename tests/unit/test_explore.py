@@ -13,10 +13,11 @@ from gcverify.diagnostics import ExitCode, InternalError
 from gcverify.explore.search import ExploreConfig, explore
 from gcverify.explore.trace import walk
 from gcverify.explore.visited import fingerprint
+from gcverify.pipeline import EngineChoice
 from gcverify.results import FindingKind, Partial, Verdict
 from gcverify.semantics.model import Model
 from gcverify.semantics.replay import check_counterexample, replay
-from gcverify.semantics.state import Step, Trace
+from gcverify.semantics.state import Trace
 from tests.helpers import run, spec_from_text
 
 # A counter that one process increments by 1 and another by 2: x reaches 4 in two steps at best.
@@ -31,7 +32,7 @@ invariant below4: x < 4
 
 def test_counterexample_is_shortest_and_replays() -> None:
     result = run(COUNTER)
-    [check] = [c for c in result.results if c.property == "below4"]
+    [check] = [c for c in result.results if c.property.display == "below4"]
     assert check.verdict is Verdict.VIOLATED
     assert check.finding is not None
     # Two: await, then +2 (2 steps) reaches 2; 4 needs at least: await,+2,await,+2 = 4 steps,
@@ -50,7 +51,7 @@ def test_a_trace_that_does_not_violate_is_an_internal_error() -> None:
     model = Model(result.spec)
     short = Trace(check.finding.trace.init, check.finding.trace.steps[:1])
     with pytest.raises(InternalError):
-        check_counterexample(model, short, 0)
+        check_counterexample(model, short, model.spec.invariant_property(0))
 
 
 def test_replay_rejects_a_step_that_is_not_enabled() -> None:
@@ -64,8 +65,8 @@ def test_replay_rejects_a_step_that_is_not_enabled() -> None:
 def test_state_limit_gives_unknown_with_what_was_explored() -> None:
     text = "var x: 0..200 = 0\nprocess P { loop { await x < 200\n x := x + 1 } }\ninvariant ok: x <= 200\n"
     result = run(text, max_states=50)
-    [check] = result.results
-    assert check.verdict is Verdict.UNKNOWN
+    check, runtime = result.results
+    assert check.verdict is Verdict.UNKNOWN and runtime.verdict is Verdict.UNKNOWN
     assert isinstance(check.evidence, Partial)
     assert "state limit" in check.evidence.reason
     assert result.states == 50  # the limit is honoured exactly
@@ -76,7 +77,7 @@ def test_state_limit_gives_unknown_with_what_was_explored() -> None:
 def test_deadlock_is_reported_with_a_trace() -> None:
     text = "var x: bool = false\nprocess P { await x\n x := false }\ninvariant ok: true\n"
     result = run(text, check_deadlock=True)
-    dead = {c.property: c for c in result.results}["deadlock"]
+    dead = {c.property.display: c for c in result.results}["deadlock"]
     assert dead.verdict is Verdict.VIOLATED
     assert dead.finding is not None and dead.finding.kind is FindingKind.DEADLOCK
     assert len(dead.finding.trace) == 0
@@ -92,7 +93,7 @@ def test_nil_dereference_is_a_fault_with_its_location() -> None:
     invariant ok: true
     """
     result = run(text)
-    fault = {c.property: c for c in result.results}["faults"]
+    fault = {c.property.display: c for c in result.results}["runtime_error"]
     assert fault.verdict is Verdict.VIOLATED
     assert fault.finding is not None and fault.finding.kind is FindingKind.FAULT
     assert "nil" in fault.finding.message
@@ -108,12 +109,13 @@ def test_short_circuit_guards_do_not_fault() -> None:
     process P { if r != nil and c[r] { skip } }
     invariant ok: true
     """
-    assert [c.property for c in run(text).results] == ["ok"]
+    verdicts = {c.property.display: c.verdict for c in run(text).results}
+    assert verdicts == {"ok": Verdict.HOLDS, "runtime_error": Verdict.HOLDS}
 
 
 def test_assignment_out_of_range_faults() -> None:
     text = "var x: 0..2 = 2\nprocess P { x := x + 1 }\ninvariant ok: true\n"
-    fault = {c.property: c for c in run(text).results}["faults"]
+    fault = {c.property.display: c for c in run(text).results}["runtime_error"]
     assert fault.finding is not None and "range" in fault.finding.message
 
 
@@ -124,7 +126,7 @@ def test_invariant_witnesses_are_named() -> None:
     process P { choose o in Object: marked[o] := true }
     invariant none_marked: forall o in Object: not marked[o]
     """
-    [check] = run(text).results
+    check, _ = run(text).results
     assert check.finding is not None
     assert check.finding.message in ("false for o=o1", "false for o=o2")
 
@@ -136,7 +138,10 @@ def test_initial_state_violation_has_an_empty_trace() -> None:
     assert result.results[0].finding is not None
     assert result.results[0].finding.trace.steps == ()
     assert isinstance(result.results[0].finding.trace.steps, tuple)
-    assert Step  # the trace type is the one every engine reports
+    # the trace type is the one every engine reports: BMC finds the same empty trace from the same state
+    bmc = run("var x: 0..1 = 1\nprocess P { skip }\ninvariant zero: x == 0\n", engine=EngineChoice.BMC)
+    assert bmc.results[0].finding is not None
+    assert bmc.results[0].finding.trace == result.results[0].finding.trace
 
 
 def test_too_many_parameter_values_is_a_clean_error() -> None:
@@ -150,10 +155,11 @@ def test_too_many_parameter_values_is_a_clean_error() -> None:
 
 def test_memory_limit_gives_unknown() -> None:
     text = "var x: 0..200 = 0\nprocess P { loop { await x < 200\n x := x + 1 } }\ninvariant ok: x <= 200\n"
-    [check] = run(text, max_memory_mb=1).results
+    check, _ = run(text, max_memory_mb=1).results
     assert check.verdict is Verdict.UNKNOWN
     assert isinstance(check.evidence, Partial)
-    assert check.evidence.reason == "memory limit of 1 MB reached"
+    # this process alone holds more than 1 MB: the limit is reached at its first look, before the search
+    assert check.evidence.reason == "memory limit of 1 MB reached while building the model"
 
 
 SYMMETRIC = """
@@ -209,7 +215,7 @@ def test_trace_rebuilding_backtracks_past_successors_that_lead_nowhere() -> None
     again, last = walk(model, None, tuple(decoyed))
     assert again == ids and fingerprint(last) == target.key
     trace = replay(model, model.initial(), [model.instances[t] for t in again])
-    check_counterexample(model, trace, 0)
+    check_counterexample(model, trace, model.spec.invariant_property(0))
 
 
 def test_command_line_search_options(tmp_path: Path) -> None:

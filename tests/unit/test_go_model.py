@@ -66,5 +66,5 @@ def test_the_go_model_reaches(spec: str, name: str, expr: str) -> None:
     text = (
         f'spec w\nimport "go/lib/go.gcv"\n{constants(spec)}\ninvariant {name}: not ({expr})\nexpect {name} violated\n'
     )
-    (check,) = run(text).results
+    (check,) = run(text, properties=(name,)).results  # a witness: stop once it is found
     assert check.verdict is Verdict.VIOLATED, f"{name} is never reached in {spec}'s configuration"

@@ -29,7 +29,7 @@ inductive strong: small and x == y and x != 1 and x != 3 and x != 5
 
 
 def results(text: str, k: int = 1) -> dict[str, CheckResult]:
-    return {c.property: c for c in run(text, engine=EngineChoice.INDUCTION, induction_k=k).results}
+    return {c.property.display: c for c in run(text, engine=EngineChoice.INDUCTION, induction_k=k).results}
 
 
 def test_a_strengthened_candidate_proves_the_invariant() -> None:
@@ -42,7 +42,7 @@ def test_a_strengthened_candidate_proves_the_invariant() -> None:
 
 def test_a_weak_candidate_gives_a_replayable_counterexample_to_induction() -> None:
     result = run(COUNTER, engine=EngineChoice.INDUCTION)
-    weak = {c.property: c for c in result.results}["weak"]
+    weak = {c.property.display: c for c in result.results}["weak"]
     assert weak.verdict is Verdict.UNKNOWN
     assert weak.evidence == NotInductive(1)
     assert weak.finding is not None and weak.finding.kind is FindingKind.CTI
@@ -104,7 +104,7 @@ def test_the_zoo_ships_inductive_invariants_that_prove_it() -> None:
     for name in ("dijkstra_rescan", "steele"):
         spec = load_spec(zoo / f"{name}.gcv", {"OBJECTS": "2"})
         result = check_spec(spec, CheckConfig(engine=EngineChoice.INDUCTION))
-        assert {c.property: c.verdict for c in result.results} == {
+        assert {c.property.display: c.verdict for c in result.results} == {
             "safe": Verdict.HOLDS,
             "no_live_freed": Verdict.HOLDS,
             "strong_tricolor": Verdict.HOLDS,

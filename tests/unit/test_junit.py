@@ -28,10 +28,11 @@ def test_one_case_per_property_and_a_failure_with_the_trace(tmp_path: Path) -> N
     code, root = junit(tmp_path, write(tmp_path, "ok.gcv", HOLDS), write(tmp_path, "bad.gcv", VIOLATED))
     assert code == 12
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("2", "1", "0")
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("4", "1", "0")
     ok, bad = root.findall("testsuite")
     assert ok.get("name") == "ok" and bad.get("name") == "bad"
-    [case] = bad.findall("testcase")
+    case, runtime = bad.findall("testcase")
+    assert runtime.get("name") == "runtime_error" and runtime.find("failure") is None
     assert (case.get("classname"), case.get("name"), case.get("line")) == ("gcverify.bad", "zero", "4")
     failure = case.find("failure")
     assert failure is not None
@@ -43,8 +44,9 @@ def test_one_case_per_property_and_a_failure_with_the_trace(tmp_path: Path) -> N
 def test_an_expected_violation_passes_and_keeps_its_trace(tmp_path: Path) -> None:
     code, root = junit(tmp_path, str(SPECS / "none.gcv"))
     assert code == 0
-    cases = root.findall("testsuite/testcase")
+    *cases, runtime = root.findall("testsuite/testcase")
     assert [c.get("name") for c in cases] == ["no_live_freed", "strong_tricolor"]
+    assert runtime.get("name") == "runtime_error" and runtime.find("failure") is None
     assert all(c.find("failure") is None and "Counterexample" in (c.findtext("system-out") or "") for c in cases)
     props = {p.get("name"): p.get("value") for p in root.findall("testsuite/properties/property")}
     assert props["OBJECTS"] == "2" and props["BARRIER"] == "none"
@@ -55,9 +57,9 @@ def test_unknown_and_load_errors_are_errors(tmp_path: Path) -> None:
         tmp_path, str(SPECS / "dijkstra.gcv"), write(tmp_path, "broken.gcv", BROKEN), "--max-states", "10"
     )
     assert code == 120
-    assert root.get("errors") == str(3 + 1)
+    assert root.get("errors") == str(4 + 1)
     unknown = root.findall("testsuite")[0].findall("testcase/error")
-    assert len(unknown) == 3 and all(e.get("type") == "unknown" for e in unknown)
+    assert len(unknown) == 4 and all(e.get("type") == "unknown" for e in unknown)
     [load] = root.findall("testsuite")[1].findall("testcase/error")
     assert load.get("type") == "GCV201"
 
@@ -92,9 +94,12 @@ def test_junitparser_reads_what_we_write(tmp_path: Path) -> None:
                     assert r.type == "GCV201"
     assert outcomes == {
         ("ok", "small"): "passed",
+        ("ok", "runtime_error"): "passed",
+        ("bad", "runtime_error"): "passed",
+        ("no_barrier", "runtime_error"): "passed",
         ("bad", "zero"): "Failure",
         ("no_barrier", "no_live_freed"): "passed",
         ("no_barrier", "strong_tricolor"): "passed",
         (args[-1], f"GCV201 {args[-1]}:3:18"): "Error",
     }
-    assert (xml.tests, xml.failures, xml.errors) == (5, 1, 1)
+    assert (xml.tests, xml.failures, xml.errors) == (8, 1, 1)

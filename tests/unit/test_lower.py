@@ -1,10 +1,11 @@
 """Lowering: the step-granularity rules, pinned by tiny models whose state counts are computed by
-hand (README "Steps: the exact rules")."""
+hand (docs/reference/language.md, "Steps: the exact rules")."""
 
 from __future__ import annotations
 
 import pytest
 
+from gcverify.diagnostics import Code, GcverifyError
 from tests.helpers import run, spec_from_text
 
 VARS = "var x: 0..3 = 0\nvar y: 0..3 = 0\nvar flag: bool = false\n"
@@ -117,7 +118,7 @@ def test_finishing_after_a_loop_exit_is_a_step() -> None:
     text = VARS + "process P { while x < 3 { x := x + 1 } }\ninvariant ok: true\n"
     result = run(text, check_deadlock=True)
     assert result.states == 5
-    assert {c.property: c.verdict.value for c in result.results}["deadlock"] == "holds"
+    assert {c.property.display: c.verdict.value for c in result.results}["deadlock"] == "holds"
 
 
 def test_a_choose_around_one_call_keeps_no_local() -> None:
@@ -150,4 +151,28 @@ def test_labels_and_at() -> None:
     """
     )
     result = run(text)
-    assert [c.verdict.value for c in result.results] == ["holds", "holds"]
+    assert [c.verdict.value for c in result.results] == ["holds", "holds", "holds"]  # and runtime_error
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("process P { l: x := 1\n await at(P, l) }", 5),  # at() right in a step
+        ("process P { l: x := 1\n await there() }\ndef there(): bool = at(P, l)", 6),  # through a def
+    ],
+    ids=["at in a step", "at through a def"],
+)
+def test_a_step_cannot_ask_where_a_process_is(text: str, line: int) -> None:
+    # at()/local() are pre-lowering forms that lowering resolves only in properties; in a step they
+    # used to reach the interpreter and crash it
+    with pytest.raises(GcverifyError) as err:
+        spec_from_text(VARS + text + "\ninvariant ok: true\n")
+    (d,) = err.value.diagnostics
+    assert d.code is Code.BAD_NESTING and "a step cannot use them" in d.message
+    assert d.span is not None and d.span.start.line == line
+
+
+def test_an_unused_definition_that_cannot_lower_is_kept_with_its_problem() -> None:
+    spec = spec_from_text(VARS + "process P { x := 1 }\ndef bad(): bool = at(P, nowhere)\ninvariant ok: true\n")
+    (d,) = spec.defs
+    assert d.problem is not None and "no control point labelled 'nowhere'" in d.problem

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from gcverify.budget import Budget, Limits, own_memory
 from gcverify.explore.search import ExploreConfig, Search, explore
 from gcverify.pipeline import CheckConfig, check_spec, load_spec
 from gcverify.results import Partial, SpecResult, Verdict
 from gcverify.semantics.model import Model
 from gcverify.semantics.replay import check_counterexample, replay
-from tests.helpers import run
+from tests.helpers import run, spec_from_text
 
 SPECS = Path(__file__).resolve().parents[2] / "specs" / "barriers"
 
@@ -34,8 +35,8 @@ def summary(r: SpecResult) -> dict[str, object]:
         "generated": r.search.generated,
         "depth": r.depth,
         "complete": r.complete,
-        "verdicts": {c.property: c.verdict for c in r.results},
-        "lengths": {c.property: len(c.finding.trace) for c in r.results if c.finding},
+        "verdicts": {c.property.display: c.verdict for c in r.results},
+        "lengths": {c.property.display: len(c.finding.trace) for c in r.results if c.finding},
     }
 
 
@@ -63,7 +64,7 @@ def test_parallel_traces_replay_and_violate() -> None:
     for i, target in search.violations.items():
         trace = replay(model, model.initial(), search.path(model, target))
         assert len(trace) == target.depth
-        check_counterexample(model, trace, i)
+        check_counterexample(model, trace, model.spec.invariant_property(i))
 
 
 def test_faults_and_deadlocks_in_parallel() -> None:
@@ -81,7 +82,7 @@ def test_faults_and_deadlocks_in_parallel() -> None:
     one = run(text, check_deadlock=True, symmetry=True)
     two = run(text, check_deadlock=True, symmetry=True, workers=2)
     assert summary(two) == summary(one)
-    assert {c.property for c in two.results} == {"ok", "faults", "deadlock"}
+    assert {c.property.display for c in two.results} == {"ok", "runtime_error", "deadlock"}
 
 
 def test_state_limit_is_exact_in_parallel() -> None:
@@ -92,8 +93,22 @@ def test_state_limit_is_exact_in_parallel() -> None:
     assert all(isinstance(c.evidence, Partial) and "state limit" in c.evidence.reason for c in result.results)
 
 
-def test_memory_limit_stops_a_parallel_search() -> None:
+def test_memory_limit_stops_a_run_before_its_parallel_search() -> None:
     text = "var x: 0..200 = 0\nprocess P { loop { await x < 200\n x := x + 1 } }\ninvariant ok: x <= 200\n"
-    [check] = run(text, max_memory_mb=1, workers=2).results
+    check, _ = run(text, max_memory_mb=1, workers=2).results
     assert check.verdict is Verdict.UNKNOWN
-    assert isinstance(check.evidence, Partial) and check.evidence.reason == "memory limit of 1 MB reached"
+    # this process alone holds more than 1 MB: the limit is reached as soon as it is looked at
+    assert isinstance(check.evidence, Partial)
+    assert check.evidence.reason == "memory limit of 1 MB reached while building the model"
+
+
+def test_memory_limit_stops_a_parallel_search() -> None:
+    """The search counts the workers' memory too: a limit this process alone keeps below (so the
+    model is built and the workers start) is passed once two workers hold their copies."""
+    text = "var x: 0..200 = 0\nprocess P { loop { await x < 200\n x := x + 1 } }\ninvariant ok: x <= 200\n"
+    model = Model(spec_from_text(text))
+    model.compile()
+    limit = (own_memory() * 3 // 2) >> 20
+    search = explore(model, ExploreConfig(symmetry=False, workers=2), Budget(Limits(max_memory_mb=limit)))
+    assert not search.complete
+    assert search.stop_reason == f"memory limit of {limit:,} MB reached"

@@ -33,7 +33,8 @@ def line_at(location: dict[str, Any], base: Path = Path()) -> str:
     physical = location["physicalLocation"]
     uri = physical["artifactLocation"]["uri"]
     path = Path(uri.removeprefix("file://")) if uri.startswith("file://") else base / uri
-    return path.read_text(encoding="utf-8").splitlines()[physical["region"]["startLine"] - 1]
+    line: int = physical["region"]["startLine"]
+    return path.read_text(encoding="utf-8").splitlines()[line - 1]
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +127,10 @@ def test_every_output_is_valid_sarif(tmp_path: Path, validator: jsonschema.proto
 
 
 def test_the_schema_check_can_fail(validator: jsonschema.protocols.Validator) -> None:
-    doc = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"level": "fatal"}]}]}
+    doc: dict[str, Any] = {
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"level": "fatal"}]}],
+    }
     assert any(validator.iter_errors(doc))
 
 

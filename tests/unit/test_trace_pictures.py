@@ -67,7 +67,7 @@ def red_edges(dot: str) -> set[tuple[str, str, str]]:
 @functools.cache
 def checked(path: Path, prop: str) -> tuple[SpecResult, CheckResult]:
     result = check_spec(load_spec(path), CheckConfig())
-    return result, next(c for c in result.results if c.property == prop)
+    return result, next(c for c in result.results if c.property.display == prop)
 
 
 def states_of(check: CheckResult) -> list[State]:
@@ -173,16 +173,16 @@ def test_each_graph_is_titled_with_its_step_and_source() -> None:
     result, check = checked(NONE, "strong_tricolor")
     assert check.finding is not None
     dots = render_trace_dots(result, check)
-    labels = [LABEL.search(d) for d in dots]
-    assert all(labels)
-    assert labels[0].group(1) == '"step 0 of 5: initial state"'  # type: ignore[union-attr]
+    labels = [m.group(1) for m in map(LABEL.search, dots) if m is not None]
+    assert len(labels) == len(dots)
+    assert labels[0] == '"step 0 of 5: initial state"'
     for i, step in enumerate(check.finding.trace.steps, 1):
         action = result.spec.actions[step.action.action]
-        label = labels[i].group(1)  # type: ignore[union-attr]
+        label = labels[i]
         assert label.startswith(f'"step {i} of 5: ')
         assert quote(action.label)[1:-1] in label and str(action.span) in label
-    assert "Mutator[m1]  store(m, root[m][r], f, root[m][s])  (r=0 s=1 f=next)" in labels[5].group(1)  # type: ignore[union-attr]
-    assert "✗ strong_tricolor: false for o=o1, f=next" in labels[5].group(1)  # type: ignore[union-attr]
+    assert "Mutator[m1]  store(m, root[m][r], f, root[m][s])  (r=0 s=1 f=next)" in labels[5]
+    assert "✗ strong_tricolor: false for o=o1, f=next" in labels[5]
 
 
 def test_quoting_for_dot() -> None:
@@ -228,7 +228,7 @@ def test_the_page_embeds_one_picture_per_state_and_escapes_text(tmp_path: Path) 
 def test_an_unknown_property_lists_the_spec_properties(tmp_path: Path) -> None:
     code, out = run(str(NONE), "no_such", "--dot", str(tmp_path / "d"))
     assert code == ExitCode.USAGE
-    assert "no property 'no_such'" in out and "no_live_freed, strong_tricolor" in out
+    assert "no property 'no_such'" in out and "'no_live_freed', 'strong_tricolor', 'runtime_error', 'deadlock'" in out
     assert "Traceback" not in out and not (tmp_path / "d").exists()
 
 
@@ -240,8 +240,9 @@ def test_a_property_that_holds_has_no_trace(tmp_path: Path) -> None:
     assert "small holds (exhaustive: all 2 reachable states, with TOP=1); no counterexample to draw" in out
     code, out = run(str(path), "small", "--engine", "bmc", "--depth", "3", "--dot", str(tmp_path / "d"))
     assert code == ExitCode.USAGE and "bounded: no violation within 3 steps" in out
-    code, out = run(str(path), "faults", "--dot", str(tmp_path / "d"))
-    assert code == ExitCode.USAGE and "no model fault in any of the 2 reachable states, with TOP=1" in out
+    code, out = run(str(path), "runtime_error", "--dot", str(tmp_path / "d"))
+    assert code == ExitCode.USAGE
+    assert "runtime_error holds (exhaustive: all 2 reachable states, with TOP=1); no counterexample" in out
     assert not (tmp_path / "d").exists()
 
 
@@ -315,3 +316,20 @@ def test_pictures_of_a_longer_earlier_trace_are_removed(tmp_path: Path) -> None:
     (folder / "notes.txt").write_text("mine", encoding="utf-8")
     assert run(str(NONE), "strong_tricolor", "--dot", str(folder))[0] == ExitCode.OK
     assert sorted(p.name for p in folder.iterdir()) == sorted([*(f"step-00{i}.dot" for i in range(6)), "notes.txt"])
+
+
+def test_without_graphviz_the_text_counterexample_comes_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` here
+    code, out = run(str(NONE), "strong_tricolor", "--html", str(tmp_path / "t.html"))
+    assert code == ExitCode.USAGE
+    assert out.index("Counterexample for strong_tricolor") < out.index("Graphviz's `dot` program is not on PATH")
+    assert not (tmp_path / "t.html").exists()
+
+
+def test_an_assertion_is_traced_by_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "a.gcv"
+    path.write_text("spec a\nvar x: 0..3 = 0\nprocess P { x := 2\n  assert low: x < 2 }\n", encoding="utf-8")
+    code, out = run(str(path), "assert low", "--dot", str(tmp_path / "d"))
+    assert code == ExitCode.OK, out
+    assert "Counterexample for assert low in a (2 steps, shortest):" in out
+    assert "✗ the last step faults: assertion failed at" in out
