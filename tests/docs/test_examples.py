@@ -118,7 +118,9 @@ def shell(command: str, cwd: Path, previous: int) -> subprocess.CompletedProcess
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"COLUMNS", "LINES", "FORCE_COLOR", "TERM"} and not k.startswith("PYTEST_")
+        # CI and BUILD_NUMBER: pytest does not shorten its summary lines under CI, so a session that
+        # runs pytest would print otherwise there than here
+        if k not in {"COLUMNS", "LINES", "FORCE_COLOR", "TERM", "CI", "BUILD_NUMBER"} and not k.startswith("PYTEST_")
     }
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONUNBUFFERED"] = "1"  # stdout and stderr interleave as on a terminal
