@@ -213,7 +213,13 @@ def load(path: Path, display: str | None = None, import_path: Sequence[Path] = (
     """A spec file and everything it imports.  Imports are looked up next to the importing file,
     then in the bundled specs' folder, then in each `import_path` folder; the file found must lie in
     the root spec's folder tree, the bundled specs' folder (its libraries: lib/, go/lib/) or an
-    `import_path` folder."""
+    `import_path` folder.  The file itself must be a .gcv file too: an error quotes the lines of
+    the file it is about, and no other file's lines are shown."""
+    if path.suffix != ".gcv":
+        name = display or str(path)
+        hint = "name a spec file (its name ends in .gcv) or a folder of them"
+        message = f"{name} is not a spec file: gcverify reads only .gcv files"
+        raise GcverifyError([Diagnostic(code=Code.IO, message=message, hint=hint)])
     root = _read(path, display or str(path))
     try:
         places = _places(path, import_path)

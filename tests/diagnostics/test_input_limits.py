@@ -447,3 +447,14 @@ def test_lowering_that_would_multiply_is_refused(text: str, message: str, tmp_pa
 def test_a_spec_with_a_byte_order_mark_is_found_in_a_folder(tmp_path: Path) -> None:
     (tmp_path / "bom.gcv").write_bytes(b"\xef\xbb\xbfspec s\nvar x: 0 .. 3 = 0\nprocess P { x := 1 }\n")
     assert spec_files([str(tmp_path)]) == [(tmp_path / "bom.gcv", str(tmp_path / "bom.gcv"))]
+
+
+def test_a_file_named_on_the_command_line_must_be_a_spec_file(tmp_path: Path) -> None:
+    """`gcverify check /etc/passwd` used to quote the file's first line in its syntax error."""
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:secret-line:/root:/bin/bash\n", encoding="utf-8")
+    result = run_check(str(secret))
+    assert_no_traceback(result)
+    assert result.exit_code == ExitCode.STATIC_ERROR
+    assert "GCV402" in result.output and "is not a spec file" in result.output
+    assert "secret-line" not in result.output
