@@ -307,10 +307,12 @@ class Encoding:
             for w, new, old in zip(writes, out.post, pre, strict=True):
                 if not new.eq(old):
                     w.append((chosen, new))
-            # the first fault in program order is the one that happens (NOTE(faults) in interp.py)
-            for k, f in enumerate(out.faults):
-                first = z3.And(chosen, *dom, f.cond, *(z3.Not(e.cond) for e in out.faults[:k]))
-                faults.setdefault(f.site, []).append(first)
+            # the first fault in program order is the one that happens (NOTE(faults) in interp.py);
+            # `clear` (no earlier fault) grows by one term a fault, so the terms stay linear in size
+            clear: z3.BoolRef = z3.BoolVal(True)
+            for f in out.faults:
+                faults.setdefault(f.site, []).append(z3.And(chosen, *dom, f.cond, clear))
+                clear = z3.And(clear, z3.Not(f.cond))
         if not chosen_any:
             return z3.BoolVal(False), {}
         frame: list[z3.BoolRef] = []
