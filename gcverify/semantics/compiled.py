@@ -148,8 +148,8 @@ class _Builder:
 
     def check_ranges(self, roots: Sequence[Node]) -> None:
         """Clear `fits` if some value computed from `roots` may not fit 64 bits (only when a
-        printer other than Python's needs to know)."""
-        if not self.fits or len(self.printers) < 2:
+        printer other than Python's, whose ints are unbounded, needs to know)."""
+        if not self.fits or all(isinstance(p, PythonTarget) for p in self.printers):
             return
         stack, seen = list(roots), set()
         while stack:
