@@ -82,8 +82,11 @@ class _LastReach:
 class _Builder:
     """Stages every action instance once and prints the result with each of `printers`."""
 
-    def __init__(self, spec: n.Spec, layout: Layout, printers: Sequence[Printer], budget: Budget | None = None) -> None:
+    def __init__(
+        self, spec: n.Spec, layout: Layout, printers: Sequence[Printer], budget: Budget | None, splits: int
+    ) -> None:
         self.spec = spec
+        self.splits = splits
         self.budget = budget
         self.layout = layout
         self.printers = tuple(printers)
@@ -119,7 +122,7 @@ class _Builder:
         self.ops.table.clear()
         paths: list[Path] = []
         script: list[int] = []
-        budget = MAX_SPLITS
+        budget = self.splits
         while True:
             if self.budget is not None:
                 self.budget.check("compiling the model")
@@ -286,11 +289,13 @@ def model_sources(
     pc_slots: Sequence[int],
     printers: Sequence[Printer],
     budget: Budget | None = None,
+    splits: int = MAX_SPLITS,
 ) -> tuple[list[str], bool]:
     """The successor function and invariants of the model printed by each of `printers` (one
-    staging run for all), and whether every value the code computes fits 64 bits.  `budget`: checked before each staging
+    staging run for all), and whether every value the code computes fits 64 bits.  `splits`: the
+    decision points split per action instance (see MAX_SPLITS).  `budget`: checked before each staging
     run (raises `Stopped`)."""
-    b = _Builder(spec, layout, printers, budget)
+    b = _Builder(spec, layout, printers, budget, splits)
     tables: dict[int, dict[int, str]] = {slot: {} for slot in pc_slots}
     for k, ((slot, pc), ts) in enumerate(sorted(by_pc.items())):
         name = f"_g{k}"

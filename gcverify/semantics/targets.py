@@ -256,12 +256,20 @@ class CTarget:
         return out
 
     def group(self, name: str, prefix: Sequence[Stmt], blocks: Sequence[Block]) -> list[str]:
-        out = [f"static void {name}(const val_t *restrict s, gcv_out *out) {{"]
-        out.extend(f"    {line}" for line in self.statements(prefix, top=True))
-        for label, body in blocks:
-            out.append(f"    do {{ /* {label} */")
+        """One function per block, each starting with `prefix`, and `name` calling them in order:
+        a compiler's time grows faster than the size of a function, and the blocks of one program
+        counter can be large (an allocation step's blocks are 30 KB each in go_gc)."""
+        out: list[str] = []
+        head = [f"    {line}" for line in self.statements(prefix, top=True)]
+        for k, (label, body) in enumerate(blocks):
+            out.append(f"static GCV_NOINLINE void {name}_{k}(const val_t *restrict s, gcv_out *out) {{ /* {label} */")
+            out.extend(head)
+            out.append("    do {")
             out.extend(f"        {line}" for line in self.statements(body))
             out.append("    } while (0);")
+            out.append("}")
+        out.append(f"static void {name}(const val_t *restrict s, gcv_out *out) {{")
+        out.extend(f"    {name}_{k}(s, out);" for k in range(len(blocks)))
         out.append("}")
         return out
 

@@ -71,7 +71,11 @@ class NativeModel:
             ("gcv_step", ctypes.c_int64, [_VP, ctypes.c_int64]),
             ("gcv_figures", None, [_VP, _U64P]),
             ("gcv_commit", None, [_VP]),
-            ("gcv_links", ctypes.c_int64, [_VP, ctypes.c_uint32, _U64P, ctypes.POINTER(ctypes.c_uint32), ctypes.c_int64]),
+            (
+                "gcv_links",
+                ctypes.c_int64,
+                [_VP, ctypes.c_uint32, _U64P, ctypes.POINTER(ctypes.c_uint32), ctypes.c_int64],
+            ),
             ("gcv_table_keys", _U64P, [_VP, _U64P]),
             ("gcv_table_bytes", ctypes.c_uint64, [_VP]),
             ("gcv_one_check", ctypes.c_int, [ctypes.c_int, vp]),

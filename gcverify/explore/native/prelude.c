@@ -4,6 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__GNUC__)
+#define GCV_NOINLINE __attribute__((noinline))
+#else
+#define GCV_NOINLINE
+#endif
+
 /* ------------------------------------------------------------------ successors */
 
 typedef struct {

@@ -1,7 +1,7 @@
 /* gcverify native explorer, part 2 of 2 (hand-written, the same for every model): the fingerprint,
  * the canonical form, the visited table and one partition's level loop.  Before this text the
  * generated file defines the model (gcv_expand, gcv_invs, gcv_terminated) and, when symmetry is
- * on, the symmetry tables and signature function (GCV_SYMMETRY, gcv_sig, ...).
+ * on, the symmetry tables, signature function and arrangement (GCV_SYMMETRY, gcv_sig, gcv_arrange).
  *
  * Each part does what its Python reference does, so that states, keys, orbit sizes and the order of
  * successors are the same (tests/unit/test_native.py holds them equal):
@@ -52,21 +52,6 @@ static int gcv_cmp_states(const val_t *a, const val_t *b) {
     for (int i = 0; i < W; i++)
         if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
     return 0;
-}
-
-/* out = s with the elements of each sort a in the order order[a] (order[a][new] = old) */
-static void gcv_arrange(const val_t *s, int order[][GCV_MAXN], val_t *out) {
-    int perm[NSORTS][GCV_MAXN + 1];
-    for (int a = 0; a < NSORTS; a++) {
-        for (int k = 0; k < gcv_sort_size[a]; k++) perm[a][order[a][k]] = k;
-        perm[a][gcv_sort_size[a]] = gcv_sort_size[a]; /* nil stays nil */
-    }
-    for (int i = 0; i < W; i++) {
-        int target = gcv_base[i];
-        for (int k = 0; k < gcv_nkeys[i]; k++) target += perm[gcv_keys[i][k][0]][gcv_keys[i][k][1]] * gcv_keys[i][k][2];
-        int b = gcv_vsort[i];
-        out[target] = b < 0 ? s[i] : (val_t)perm[b][s[i]];
-    }
 }
 
 /* the next permutation of x[0..n-1] in lexicographic order; 0 (and x sorted again) after the last */
@@ -309,7 +294,7 @@ int64_t gcv_step(gcv_ctx *c, int64_t max_states) {
                 if (c->checked[i] && !gcv_invs[i](post)) gcv_least(&c->violation[i], k);
         }
     }
-    (void)canon;
+    (void)canon; /* unused without symmetry */
     return done;
 }
 
