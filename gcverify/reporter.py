@@ -5,9 +5,9 @@ stateright's `Reporter` and Apalache's `ModelCheckerListener`), `Silent` (report
 default) and `Recording` (keeps every event, for tests and library users).
 Events, in the order a check emits them: `spec_started(spec)` once the spec has loaded; any
 number of `progress(p)` from the engine (the explicit search every `progress_interval` seconds,
-BMC once per depth) and of `note(spec, message)`; then `spec_finished(spec, result)`, whose result is None when the check
-ended in an error (which the caller then gets as an exception).  A run over several specs ends
-with one `run_finished(results)`, the final output (the command line's table).
+BMC once per depth) and of `note(spec, message)`; then `spec_finished(spec, result)`, whose
+result is None when the check ended in an error (which the caller then gets as an exception).  A
+run over several specs ends with one `run_finished(results)`, the final output (the command line's table).
 The command line's implementation (the progress line on a terminal, the counterexamples and the
 results table) is gcverify/cli_reporter.py's `ConsoleReporter`.
 Must not import gcverify.explore, gcverify.symbolic, gcverify.pipeline, gcverify.report or gcverify.cli.

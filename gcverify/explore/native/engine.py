@@ -34,6 +34,7 @@ from gcverify.semantics.state import State
 
 _VP = ctypes.c_void_p
 _U64P = ctypes.POINTER(ctypes.c_uint64)
+_U32P = ctypes.POINTER(ctypes.c_uint32)
 _NP_TYPES = {"B": np.uint8, "b": np.int8, "H": np.uint16, "h": np.int16, "i": np.int32, "q": np.int64}
 
 
