@@ -134,8 +134,6 @@ def search_figures(stats: SearchStats, states: int) -> str:
     observed = "" if stats.collision_observed is None else f", {stats.collision_observed:.1e} observed"
     workers = f", {stats.workers} workers" if stats.workers > 1 else ""
     explorer = "native explorer" if stats.explorer == "native" else "Python explorer"
-    if stats.explorer == "native":
-        explorer += f", compiled in {stats.compile_seconds:.1f} s" if stats.compile_seconds else " (cached)"
     return (
         f"{states:,} states{reduced}, {stats.generated:,} generated{workers}; fingerprint collision "
         f"probability {stats.collision_calculated:.1e} calculated (optimistic){observed}; "

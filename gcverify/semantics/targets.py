@@ -176,6 +176,7 @@ class PythonTarget:
 
 
 INT32 = 1 << 31
+SPLIT_LINES = 400  # blocks of one program counter longer than this together become a function each
 INT64 = 1 << 63
 
 
@@ -256,19 +257,30 @@ class CTarget:
         return out
 
     def group(self, name: str, prefix: Sequence[Stmt], blocks: Sequence[Block]) -> list[str]:
-        """One function per block, each starting with `prefix`, and `name` calling them in order:
-        a compiler's time grows faster than the size of a function, and the blocks of one program
-        counter can be large (an allocation step's blocks are 30 KB each in go_gc)."""
-        out: list[str] = []
+        """One function running the blocks after `prefix`; or, when the blocks are long, one
+        function per block (each starting with `prefix`) and `name` calling them in order: a
+        compiler's time grows faster than the size of a function, and the blocks of one program
+        counter can be large (an allocation step's blocks are 30 KB each in go_gc).  `GCV_GROUP`
+        is `static`, or nothing when the native build puts groups in files of their own."""
         head = [f"    {line}" for line in self.statements(prefix, top=True)]
-        for k, (label, body) in enumerate(blocks):
+        bodies = [(label, self.statements(body)) for label, body in blocks]
+        if len(blocks) == 1 or sum(len(body) for _, body in bodies) <= SPLIT_LINES:
+            out = [f"GCV_GROUP void {name}(const val_t *restrict s, gcv_out *out) {{", *head]
+            for label, body in bodies:
+                out.append(f"    do {{ /* {label} */")
+                out.extend(f"        {line}" for line in body)
+                out.append("    } while (0);")
+            out.append("}")
+            return out
+        out = []
+        for k, (label, body) in enumerate(bodies):
             out.append(f"static GCV_NOINLINE void {name}_{k}(const val_t *restrict s, gcv_out *out) {{ /* {label} */")
             out.extend(head)
             out.append("    do {")
-            out.extend(f"        {line}" for line in self.statements(body))
+            out.extend(f"        {line}" for line in body)
             out.append("    } while (0);")
             out.append("}")
-        out.append(f"static void {name}(const val_t *restrict s, gcv_out *out) {{")
+        out.append(f"GCV_GROUP void {name}(const val_t *restrict s, gcv_out *out) {{")
         out.extend(f"    {name}_{k}(s, out);" for k in range(len(blocks)))
         out.append("}")
         return out

@@ -31,7 +31,8 @@ SANITIZE_ENV = "GCVERIFY_NATIVE_SANITIZE"  # set (e.g. to "address,undefined") t
 
 
 class CompileError(Exception):
-    """The C compiler failed on generated code; `path` is the generated file, `output` what it said."""
+    """The C compiler failed on generated code; `path` is the (first) generated file, `output` what
+    the compiler said."""
 
     def __init__(self, message: str, path: Path, output: str) -> None:
         super().__init__(message)
@@ -83,45 +84,67 @@ def flags() -> tuple[str, ...]:
     return (*FLAGS, *extra)
 
 
-def build(source: str, compiler: Compiler, budget: Budget | None = None) -> Built:
-    """The shared object of `source`, compiled now unless cached.  Raises `CompileError`, or
-    `Stopped` when `budget` runs out while the compiler runs (the compiler is then killed)."""
+def build(files: tuple[str, ...], compiler: Compiler, budget: Budget | None = None) -> Built:
+    """The shared object of the C `files` (the first defines what the others' functions are called
+    from), compiled now (the files in parallel, then linked) unless cached.  Raises `CompileError`,
+    or `Stopped` when `budget` runs out while a compiler runs (the compilers are then killed)."""
     options = flags()
-    key = hashlib.sha256("\0".join([source, compiler.path, compiler.version, *options]).encode()).hexdigest()[:32]
+    key = hashlib.sha256("\0".join([*files, compiler.path, compiler.version, *options]).encode()).hexdigest()[:32]
     folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
     library = folder / f"model-{key}.so"
-    c_file = folder / f"model-{key}.c"
+    c_files = [folder / (f"model-{key}.c" if k == 0 else f"model-{key}-{k}.c") for k in range(len(files))]
     if library.exists():
-        return Built(library, c_file, 0.0, True)
-    c_file.write_text(source, encoding="utf-8")
+        return Built(library, c_files[0], 0.0, True)
+    for c_file, text in zip(c_files, files, strict=True):
+        c_file.write_text(text, encoding="utf-8")
     start = time.monotonic()
     fd, tmp = tempfile.mkstemp(prefix=f".model-{key}-", suffix=".so", dir=folder)
     os.close(fd)
+    objects = [c_file.with_suffix(f".{os.getpid()}.o") for c_file in c_files]
     try:
-        _run(compiler, [*options, "-o", tmp, str(c_file)], c_file, budget)
+        if len(files) == 1:
+            _run(compiler, [[*options, "-o", tmp, str(c_files[0])]], c_files, budget)
+        else:
+            _run(
+                compiler,
+                [[*options, "-c", "-o", str(o), str(c)] for c, o in zip(c_files, objects, strict=True)],
+                c_files,
+                budget,
+            )
+            _run(compiler, [[*options, "-o", tmp, *map(str, objects)]], c_files, budget)
         os.replace(tmp, library)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return Built(library, c_file, time.monotonic() - start, False)
+        for path in [Path(tmp), *objects]:
+            if path.exists():
+                path.unlink()
+    return Built(library, c_files[0], time.monotonic() - start, False)
 
 
-def _run(compiler: Compiler, args: list[str], c_file: Path, budget: Budget | None) -> None:
-    proc = subprocess.Popen(
-        [compiler.path, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
-    )
+def _run(compiler: Compiler, commands: list[list[str]], c_files: list[Path], budget: Budget | None) -> None:
+    """Run the compiler once for each of `commands`, all at once; raise `CompileError` if one fails."""
+    procs = [
+        subprocess.Popen(
+            [compiler.path, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        )
+        for args in commands
+    ]
+    outputs: list[str] = []
     try:
-        while True:
-            try:
-                output, _ = proc.communicate(timeout=0.2)
-                break
-            except subprocess.TimeoutExpired:
-                if budget is not None:
-                    budget.check("compiling the model to C")
+        for proc in procs:
+            while True:
+                try:
+                    outputs.append(proc.communicate(timeout=0.2)[0])
+                    break
+                except subprocess.TimeoutExpired:
+                    if budget is not None:
+                        budget.check("compiling the model to C")
     except BaseException:
-        proc.kill()
-        proc.wait()
+        for proc in procs:
+            proc.kill()
+            proc.wait()
         raise
-    if proc.returncode != 0:
-        raise CompileError(f"{compiler.path} failed on the generated file {c_file}", c_file, output)
+    for proc, output in zip(procs, outputs, strict=True):
+        if proc.returncode != 0:
+            where = ", ".join(map(str, c_files))
+            raise CompileError(f"{compiler.path} failed on the generated file {where}", c_files[0], output)

@@ -13,6 +13,8 @@ Must not import z3, gcverify.pipeline or gcverify.report.
 from __future__ import annotations
 
 import math
+import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -31,12 +33,20 @@ C_SPLITS = 2
 MAX_SORT = 20  # the largest symmetric sort the native canonicaliser takes (20! fits 64 bits)
 
 
+PART_BYTES = 150_000  # the model's functions are spread over files of about this size, compiled in parallel
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
-    """The generated C (empty when `declined` says why the model cannot run natively)."""
+    """The generated C: one file, or (`parts`) the same split into files compiled apart and linked
+    together; empty when `declined` says why the model cannot run natively."""
 
     text: str
     declined: str = ""
+    parts: tuple[str, ...] = ()
+
+    def files(self) -> tuple[str, ...]:
+        return self.parts or (self.text,)
 
 
 def runtime(name: str) -> str:
@@ -74,8 +84,50 @@ def c_source(model: Model, symmetry: Symmetry | None, codec: Codec, budget: Budg
         f"static int gcv_terminated(const val_t *restrict s) {{ (void)s; return {ends}; }}",
         *(canon_source(symmetry) if symmetry is not None and symmetry.sorts else ["#define GCV_SYMMETRY 0"]),
     ]
-    parts = ["\n".join(head), runtime("prelude.c"), text, "\n".join(tail), runtime("search.c")]
-    return Source("\n".join(parts))
+    prelude, search = runtime("prelude.c"), runtime("search.c")
+    config = "\n".join(head)
+    whole = "\n".join([config, "#define GCV_GROUP static", prelude, text, "\n".join(tail), search])
+    groups, rest = _split_groups(text)
+    count = min(workers(), sum(len(g) for g in groups) // PART_BYTES + 1)
+    if count < 2:
+        return Source(whole)
+    shares: list[list[str]] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for g in sorted(groups, key=len, reverse=True):  # the largest first, each to the smallest part
+        k = sizes.index(min(sizes))
+        shares[k].append(g)
+        sizes[k] += len(g)
+    names = [m.group(1) for g in groups for m in _GROUP.finditer(g)]
+    declared = "\n".join(f"void {name}(const val_t *restrict s, gcv_out *out);" for name in names)
+    main = "\n".join(
+        [config, "#define GCV_GROUP", prelude, declared, "\n".join(shares[0]), rest, "\n".join(tail), search]
+    )
+    others = ["\n".join([config, "#define GCV_GROUP", prelude, *share]) for share in shares[1:]]
+    return Source(whole, parts=(main, *others))
+
+
+_GROUP = re.compile(r"^GCV_GROUP void (_g\d+)\(", re.M)
+
+
+def _split_groups(text: str) -> tuple[list[str], str]:
+    """The model's text as its group functions (each with the block functions before it) and the
+    rest (the dispatch and the invariants, which follow the groups)."""
+    lines = text.split("\n")
+    groups: list[str] = []
+    start = 0
+    for i, line in enumerate(lines):
+        if line.startswith("GCV_GROUP void "):
+            end = i
+            while lines[end] != "}":
+                end += 1
+            groups.append("\n".join(lines[start : end + 1]))
+            start = end + 1
+    return groups, "\n".join(lines[start:])
+
+
+def workers() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def canon_source(sym: Symmetry) -> list[str]:

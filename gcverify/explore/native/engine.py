@@ -140,13 +140,15 @@ def prepare(model: Model, symmetry: Symmetry | None, codec: Codec, budget: Budge
     """Emit the model's C, build it (or find it in the cache) and load it; or say why not."""
     compiler: Compiler | None = find_compiler()
     if compiler is None:
-        return Prepared(None, "no C compiler found (looked for $CC, cc, gcc, clang)")
+        cc = os.environ.get("CC")
+        where = f"$CC is {cc}" if cc else "looked for cc, gcc and clang"
+        return Prepared(None, f"no C compiler found ({where})")
     sym = symmetry if symmetry is not None and symmetry.sorts else None
     source = c_source(model, sym, codec, budget)
     if source.declined:
         return Prepared(None, source.declined)
     try:
-        built = build(source.text, compiler, budget)
+        built = build(source.files(), compiler, budget)
     except CompileError as error:
         return Prepared(None, str(error), error)
     spec = model.spec

@@ -21,9 +21,8 @@ typedef struct {
     int oom;
 } gcv_out;
 
-static val_t gcv_scratch[W];
-
 static inline val_t *gcv_post(gcv_out *out, int t, const val_t *s) {
+    static val_t gcv_scratch[W]; /* where the post-state goes when memory ran out */
     if (out->nposts == out->cap) {
         size_t cap = out->cap ? 2 * out->cap : 64;
         val_t *posts = realloc(out->posts, cap * W * sizeof(val_t));
