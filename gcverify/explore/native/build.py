@@ -80,7 +80,7 @@ def cache_dir() -> Path:
 
 def flags() -> tuple[str, ...]:
     sanitize = os.environ.get(SANITIZE_ENV, "")
-    extra = (f"-fsanitize={sanitize}", "-fno-omit-frame-pointer", "-g") if sanitize else ()
+    extra = (f"-fsanitize={sanitize}", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer", "-g") if sanitize else ()
     return (*FLAGS, *extra)
 
 
