@@ -42,6 +42,7 @@ from gcverify.explore.partition import Batch, Canon, Codec, Commit, Expansion, P
 from gcverify.semantics.model import Model
 from gcverify.semantics.state import State
 
+MakePartition = Callable[[int, int], Partition]  # (index, count) -> the partition a worker owns
 WAIT = 0.1  # seconds between two looks at the workers' counts while waiting for their replies
 
 
@@ -62,10 +63,18 @@ class ParallelPartitions:
         return "fork" in mp.get_all_start_methods()
 
     def __init__(
-        self, model: Model, canon: Canon | None, codec: Codec, count: int, budget: Budget | None = None
+        self,
+        model: Model,
+        canon: Canon | None,
+        codec: Codec,
+        count: int,
+        budget: Budget | None = None,
+        make: MakePartition | None = None,
     ) -> None:
         """Fork `count` workers; `budget` is checked before each (raises `Stopped`, with the workers
-        already started shut down)."""
+        already started shut down).  `make(index, count)`: how a worker builds its partition
+        (default: a `Partition` of `model`; the native explorer's expands in C)."""
+        self.make: MakePartition = make or (lambda index, count: Partition(model, canon, codec, index, count))
         ctx = mp.get_context("fork")
         self.count = count
         self.shared = _Shared(ctx, count)
@@ -75,14 +84,15 @@ class ParallelPartitions:
             for index in range(count):
                 if budget is not None:
                     budget.check("starting the worker processes")
-                self._start(ctx, (model, canon, codec, index, count))
+                self._start(ctx, index)
         except Stopped:
             self.close()
             raise
 
-    def _start(self, ctx: Any, build: tuple[Model, Canon | None, Codec, int, int]) -> None:
+    def _start(self, ctx: Any, index: int) -> None:
         mine, theirs = ctx.Pipe()
-        proc = ctx.Process(target=_serve, args=(build, theirs, self.shared), name=f"gcverify-worker-{build[3]}")
+        build = (self.make, index, self.count)
+        proc = ctx.Process(target=_serve, args=(build, theirs, self.shared), name=f"gcverify-worker-{index}")
         proc.daemon = True
         # SIGINT stays blocked from the fork until the worker ignores it (see _serve); here, a Ctrl-C
         # in the meantime is delivered once the fork is done.
@@ -174,13 +184,14 @@ def _reply(conn: Connection) -> Any:
     return value
 
 
-def _serve(build: tuple[Model, Canon | None, Codec, int, int], conn: Connection, shared: _Shared) -> None:
+def _serve(build: tuple[MakePartition, int, int], conn: Connection, shared: _Shared) -> None:
     """A worker: answer the coordinator's commands until told to close.  Ctrl-C reaches every
     process of the terminal's foreground group; a worker ignores it, and the coordinator stops the
     search and then the workers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    part = Partition(*build)
+    make, index, count = build
+    part = make(index, count)
     for inbox in shared.inboxes:
         inbox.cancel_join_thread()  # never wait at exit for batches nobody will read
     while True:

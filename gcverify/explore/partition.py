@@ -165,12 +165,16 @@ class Commit:
     violations: dict[int, int]
 
 
+# which of some packed states violate invariant i
+Violated = Callable[[Rows, int], npt.NDArray[np.bool_]]
+
+
 class _NextLevel:
     """The states a level has stored so far: the next frontier (in chunks of CHUNK states), the sum
     of their orbit sizes and the least key violating each invariant checked."""
 
-    def __init__(self, model: Model, codec: Codec, invariants: Sequence[int]) -> None:
-        self.model, self.codec, self.invariants = model, codec, tuple(invariants)
+    def __init__(self, violated: Violated, invariants: Sequence[int]) -> None:
+        self.violated, self.invariants = violated, tuple(invariants)
         self.chunks: deque[tuple[Rows, Keys]] = deque()
         self.pieces: list[tuple[Rows, Keys]] = []
         self.piece_rows = 0
@@ -178,14 +182,12 @@ class _NextLevel:
         self.violations: dict[int, int] = {}
 
     def add(self, batch: Batch) -> None:
-        check = self.model.check
         for lo in range(0, len(batch), CHUNK):
             packed, keys = batch.states[lo : lo + CHUNK], batch.keys[lo : lo + CHUNK]
-            if self.invariants:
-                for key, state in zip(keys.tolist(), self.codec.unpack(packed), strict=True):
-                    for i in self.invariants:
-                        if not check(i, state) and key < self.violations.get(i, 1 << 64):
-                            self.violations[i] = key
+            for i in self.invariants:
+                bad = keys[self.violated(packed, i)]
+                if bad.size and int(bad.min()) < self.violations.get(i, 1 << 64):
+                    self.violations[i] = int(bad.min())
             self.pieces.append((packed, keys))
             self.piece_rows += len(keys)
             if self.piece_rows >= CHUNK:
@@ -226,10 +228,15 @@ class Partition:
         self.compacted = 0  # rows of fresh[0] when it is the result of the last compaction
         self.discovered = 0  # candidates numbered so far this level
         self.remaining: int | None = None  # states the level may still store (the state limit)
-        self.next = _NextLevel(model, codec, ())
+        self.next = _NextLevel(self.violated, ())
 
     def owner(self, key: int) -> int:
         return (key >> 32) % self.count
+
+    def violated(self, packed: Rows, index: int) -> npt.NDArray[np.bool_]:
+        """Which of the packed states violate invariant `index`."""
+        check = self.model.check
+        return np.array([not check(index, state) for state in self.codec.unpack(packed)], dtype=np.bool_)
 
     def seed(self, state: State, orbit: int) -> None:
         """Store the initial state (already canonical) if this partition owns it."""
@@ -257,7 +264,7 @@ class Partition:
         faults: dict[int, int] = {}
         deadlocks: list[int] = []
         self.discovered, self.remaining = 0, remaining
-        self.next = _NextLevel(self.model, self.codec, invariants)
+        self.next = _NextLevel(self.violated, invariants)
         while self.frontier and not stopped:
             packed, keys = self.frontier.popleft()
             self.frontier_size -= len(keys)
@@ -316,10 +323,17 @@ class Partition:
     def _route(self, cands: list[State], orbits: list[int], links: Links) -> list[tuple[int, Batch]]:
         """The candidates, first occurrences of each key only, split by owning partition; those of
         this partition's own that are already stored are left out."""
-        keys = fingerprints(cands)
-        tags = (self.index << TAG_BITS) + self.discovered + np.arange(len(cands), dtype=np.int64)
-        self.discovered += len(cands)
         orbit_array = np.array(orbits, dtype=np.uint64) if orbits else None
+        return self._split(
+            fingerprints(cands), orbit_array, links, lambda rows: self.codec.pack([cands[r] for r in rows])
+        )
+
+    def _split(
+        self, keys: Keys, orbit_array: Orbits | None, links: Links, pack: Callable[[list[int]], Rows]
+    ) -> list[tuple[int, Batch]]:
+        """`_route` of candidates with these keys; `pack(rows)`: the packed states of those rows."""
+        tags = (self.index << TAG_BITS) + self.discovered + np.arange(len(keys), dtype=np.int64)
+        self.discovered += len(keys)
         dest = (prefixes(keys) % self.count).astype(np.intp) if self.count > 1 else None
         out: list[tuple[int, Batch]] = []
         for d in range(self.count):
@@ -336,7 +350,7 @@ class Partition:
                 keys=keys[rows],
                 links=links[rows],
                 orbits=None if orbit_array is None else orbit_array[rows],
-                states=self.codec.pack([cands[r] for r in rows.tolist()]),
+                states=pack(rows.tolist()),
                 tags=tags[rows],
             )
             out.append((d, batch))
@@ -394,7 +408,7 @@ class Partition:
             self._store(batch if allowance >= len(batch) else batch.take(np.arange(allowance)), None)
         done, self.frontier = self.next.close()
         self.frontier_size = done.new
-        self.next = _NextLevel(self.model, self.codec, ())
+        self.next = _NextLevel(self.violated, ())
         return done
 
     def links(self, wanted: set[int]) -> dict[int, int]:

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from gcverify.budget import Budget, resident_bytes
 from gcverify.diagnostics import InternalError
-from gcverify.explore.native.engine import NativePartitions, Prepared, prepare
+from gcverify.explore.native.engine import NativePartition, NativePartitions, Prepared, prepare
 from gcverify.explore.parallel import ParallelPartitions
 from gcverify.explore.partition import Canon, Codec, Commit, Expansion, Partition, Tick
 from gcverify.explore.symmetry import Symmetry
@@ -194,7 +194,16 @@ def explore(model: Model, config: ExploreConfig, budget: Budget | None = None, r
     init = model.initial()
     native = _native(model, config, symmetry, codec, workers, budget, reporter)
     parts: Partitions
-    if native is not None and native.model is not None:
+    if native is not None and native.model is not None and workers > 1 and ParallelPartitions.available():
+        code = native.model
+
+        def make(index: int, count: int) -> Partition:
+            return NativePartition(model, canon, codec, index, count, code)
+
+        parts = ParallelPartitions(model, canon, codec, workers, budget, make)
+        run = _Run(model, config, canon, parts, budget, reporter, code.check)
+        run.native = native
+    elif native is not None and native.model is not None:
         parts = NativePartitions(native.model)
         run = _Run(model, config, canon, parts, budget, reporter, native.model.check)
         run.native = native
@@ -227,9 +236,6 @@ def _native(
 ) -> Prepared | None:
     """The native model if it is asked for and can run; else None, after a note saying why not."""
     if config.explorer is not Explorer.NATIVE:
-        return None
-    if workers > 1:
-        reporter.note(model.spec, "the native explorer runs one worker; --workers uses the Python explorer")
         return None
     native = prepare(model, symmetry, codec, budget)
     if native.model is None:

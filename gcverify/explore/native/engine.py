@@ -22,13 +22,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from gcverify.budget import Budget, resident_bytes
 from gcverify.diagnostics import InternalError
 from gcverify.explore.native.build import Built, CompileError, Compiler, build, find_compiler
 from gcverify.explore.native.emit import C_TYPES, c_source
-from gcverify.explore.partition import CHUNK, Codec, Commit, Expansion, Tick
+from gcverify.explore.partition import CHUNK, Batch, Canon, Codec, Commit, Expansion, Partition, Rows, Tick
 from gcverify.explore.symmetry import Symmetry
+from gcverify.explore.visited import Keys, prefixes
 from gcverify.semantics.model import Model
 from gcverify.semantics.state import State
 
@@ -79,6 +81,9 @@ class NativeModel:
             ),
             ("gcv_table_keys", _U64P, [_VP, _U64P]),
             ("gcv_table_bytes", ctypes.c_uint64, [_VP]),
+            ("gcv_expand_rows", ctypes.c_int64, [_VP, _VP, ctypes.c_int64, _VP]),
+            ("gcv_chunk_get", None, [_VP, _VP, _VP]),
+            ("gcv_check_rows", None, [ctypes.c_int, _VP, ctypes.c_int64, _VP]),
             ("gcv_one_check", ctypes.c_int, [ctypes.c_int, vp]),
             ("gcv_one_terminated", ctypes.c_int, [vp]),
             ("gcv_one_key", ctypes.c_uint64, [vp]),
@@ -243,3 +248,64 @@ class NativePartitions:
         if self.ctx is not None:
             self.native.lib.gcv_free(self.ctx)
             self.ctx = None
+
+
+class NativePartition(Partition):
+    """One partition of a parallel search (explore/parallel.py) whose chunks are expanded, and new
+    states checked, in C: successors come back canonical with their keys and orbits, and go
+    through `Partition`'s routing, offering and committing (NOTE(levels)) unchanged."""
+
+    def __init__(
+        self, model: Model, canon: Canon | None, codec: Codec, index: int, count: int, native: NativeModel
+    ) -> None:
+        super().__init__(model, canon, codec, index, count)
+        self.native = native
+        ctx = native.lib.gcv_new(int(native.symmetry))
+        if not ctx:
+            raise MemoryError("the native explorer could not allocate its tables")
+        self.ctx: int = ctx
+
+    def violated(self, packed: Rows, index: int) -> npt.NDArray[np.bool_]:
+        rows = np.ascontiguousarray(packed)
+        out = np.zeros(len(rows), dtype=np.uint8)
+        self.native.lib.gcv_check_rows(index, rows.ctypes.data, len(rows), out.ctypes.data)
+        return out.astype(np.bool_)
+
+    def _expand_chunk(
+        self, packed: Rows, keys: Keys
+    ) -> tuple[list[tuple[int, Batch]], list[tuple[int, int]], list[int], int]:
+        lib, record = self.native.lib, self.codec.record
+        rows = np.ascontiguousarray(packed)
+        counts = np.zeros(len(rows), dtype=np.int64)
+        total = lib.gcv_expand_rows(self.ctx, rows.ctypes.data, len(rows), counts.ctypes.data)
+        if total < 0:
+            raise MemoryError("the native explorer ran out of memory")
+        ptrs = (ctypes.c_void_p * 6)()
+        sizes = (ctypes.c_int64 * 3)()
+        lib.gcv_chunk_get(self.ctx, ptrs, sizes)
+        n, nfaults, ndead = sizes
+        cand = _array(ptrs[0], n * record, np.uint8).reshape(n, record)
+        cand_keys = _array(ptrs[1], n, np.uint64)
+        orbits = _array(ptrs[2], n, np.uint64) if self.native.symmetry else None
+        sites = _array(ptrs[3], nfaults, np.int32).tolist()
+        fault_rows = _array(ptrs[4], nfaults, np.int64).tolist()
+        dead = _array(ptrs[5], ndead, np.int64).tolist()
+        key_list = keys.tolist()
+        links = np.repeat(prefixes(keys), counts)
+        return (
+            self._split(cand_keys, orbits, links, lambda chosen: cand[chosen]),
+            [(site, key_list[r]) for site, r in zip(sites, fault_rows, strict=True)],
+            [key_list[r] for r in dead],
+            n,
+        )
+
+    def close(self) -> None:
+        self.native.lib.gcv_free(self.ctx)
+
+
+def _array(ptr: int | None, count: int, dtype: type[np.generic]) -> npt.NDArray[Any]:
+    """A copy of `count` items of `dtype` at a C pointer (which C reuses for the next chunk)."""
+    if count == 0 or not ptr:
+        return np.zeros(0, dtype=dtype)
+    raw = (ctypes.c_char * (count * np.dtype(dtype).itemsize)).from_address(ptr)
+    return np.frombuffer(bytes(raw), dtype=dtype).copy()

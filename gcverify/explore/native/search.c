@@ -203,8 +203,21 @@ static int gcv_push(gcv_level *l, const val_t *row, uint64_t key) {
     return 0;
 }
 
+/* one chunk expanded for a partition of a parallel search (explore/native/engine.py's NativePartition):
+ * every successor (canonical) with its key and orbit, the (site, row) of each fault site of each row,
+ * and the deadlocked rows */
+typedef struct {
+    gcv_level cand;
+    uint64_t *orbits;
+    size_t ocap;
+    int64_t *fault_row, *dead;
+    int32_t *fault_site;
+    size_t nfaults, fcap, ndead, dcap;
+} gcv_chunk;
+
 typedef struct {
     gcv_table table;
+    gcv_chunk chunk;
     gcv_level cur, next;
     size_t pos; /* the next frontier state to expand */
     gcv_out out;
@@ -232,6 +245,8 @@ void gcv_free(gcv_ctx *c) {
     free(c->table.keys); free(c->table.links);
     free(c->cur.rows); free(c->cur.keys); free(c->next.rows); free(c->next.keys);
     free(c->out.posts); free(c->out.post_t); free(c->out.fault_t); free(c->out.fault_site);
+    free(c->chunk.cand.rows); free(c->chunk.cand.keys); free(c->chunk.orbits);
+    free(c->chunk.fault_row); free(c->chunk.fault_site); free(c->chunk.dead);
     free(c);
 }
 
@@ -296,6 +311,77 @@ int64_t gcv_step(gcv_ctx *c, int64_t max_states) {
     }
     (void)canon; /* unused without symmetry */
     return done;
+}
+
+static int gcv_grow_to(void **buf, size_t *cap, size_t need, size_t size) {
+    if (need <= *cap) return 0;
+    size_t cap2 = *cap ? 2 * *cap : 256;
+    while (cap2 < need) cap2 *= 2;
+    void *p = realloc(*buf, cap2 * size);
+    if (!p) return -1;
+    *buf = p;
+    *cap = cap2;
+    return 0;
+}
+
+/* expand the n packed states `rows` into c->chunk (Partition._expand_chunk's work); counts[r]: row
+ * r's successors; returns the number of successors, or -1 when memory ran out */
+int64_t gcv_expand_rows(gcv_ctx *c, const val_t *rows, int64_t n, int64_t *counts) {
+    gcv_chunk *k = &c->chunk;
+    k->cand.n = k->nfaults = k->ndead = 0;
+    val_t canon[W];
+    for (int64_t r = 0; r < n; r++) {
+        const val_t *s = rows + r * W;
+        gcv_out *out = &c->out;
+        out->nposts = out->nfaults = 0;
+        gcv_expand(s, out);
+        if (out->oom) return -1;
+        size_t first = k->nfaults;
+        for (size_t f = 0; f < out->nfaults; f++) {
+            int seen = 0;
+            for (size_t g = first; g < k->nfaults; g++) seen = seen || k->fault_site[g] == out->fault_site[f];
+            if (seen) continue;
+            size_t fcap = k->fcap;
+            if (gcv_grow_to((void **)&k->fault_site, &fcap, k->nfaults + 1, sizeof(int32_t)) < 0) return -1;
+            if (gcv_grow_to((void **)&k->fault_row, &k->fcap, k->nfaults + 1, sizeof(int64_t)) < 0) return -1;
+            k->fault_site[k->nfaults] = out->fault_site[f];
+            k->fault_row[k->nfaults++] = r;
+        }
+        if (out->nfaults == 0 && out->nposts == 0 && !gcv_terminated(s)) {
+            if (gcv_grow_to((void **)&k->dead, &k->dcap, k->ndead + 1, sizeof(int64_t)) < 0) return -1;
+            k->dead[k->ndead++] = r;
+        }
+        counts[r] = (int64_t)out->nposts;
+        for (size_t p = 0; p < out->nposts; p++) {
+            const val_t *post = out->posts + p * W;
+            uint64_t orbit = 1;
+#if GCV_SYMMETRY
+            if (c->symmetry) {
+                orbit = gcv_canon(post, canon);
+                post = canon;
+            }
+#endif
+            if (gcv_grow_to((void **)&k->orbits, &k->ocap, k->cand.n + 1, sizeof(uint64_t)) < 0) return -1;
+            if (gcv_push(&k->cand, post, gcv_key(post)) < 0) return -1;
+            k->orbits[k->cand.n - 1] = orbit;
+        }
+    }
+    (void)canon;
+    return (int64_t)k->cand.n;
+}
+
+/* where gcv_expand_rows left its results: pointers to the successors' rows, keys and orbits, the
+ * faults' sites and rows, the deadlocked rows; and the numbers of successors, faults, dead rows */
+void gcv_chunk_get(const gcv_ctx *c, void **ptrs, int64_t *sizes) {
+    const gcv_chunk *k = &c->chunk;
+    ptrs[0] = k->cand.rows; ptrs[1] = k->cand.keys; ptrs[2] = k->orbits;
+    ptrs[3] = k->fault_site; ptrs[4] = k->fault_row; ptrs[5] = k->dead;
+    sizes[0] = (int64_t)k->cand.n; sizes[1] = (int64_t)k->nfaults; sizes[2] = (int64_t)k->ndead;
+}
+
+/* out[r] = 1 when row r of the n packed states violates invariant `index` */
+void gcv_check_rows(int index, const val_t *rows, int64_t n, uint8_t *out) {
+    for (int64_t r = 0; r < n; r++) out[r] = !gcv_invs[index](rows + r * W);
 }
 
 /* the level's figures: generated, fresh, orbits, frontier states left, deadlock, the NINV
