@@ -9,8 +9,10 @@ with the generated file's path, never as a traceback).  Must not import z3, gcve
 gcverify.report.
 
 The cache key is a hash of the generated source, the flags, and the compiler's path and version,
-so a change to any of them compiles again.  A shared object is written under a temporary name and
-renamed into place, so concurrent runs (pytest -n, parallel CI jobs) never load half a file.
+so a change to any of them compiles again.  An index maps a cheaper key (engine.model_key: the
+lowered spec and gcverify's own code) to the library, so a warm run does not generate C at all.
+A shared object is written under a temporary name and renamed into place, so concurrent runs
+(pytest -n, parallel CI jobs) never load half a file.
 """
 
 from __future__ import annotations
@@ -84,10 +86,29 @@ def flags() -> tuple[str, ...]:
     return (*FLAGS, *extra)
 
 
-def build(files: tuple[str, ...], compiler: Compiler, budget: Budget | None = None) -> Built:
+def _index(model_key: str, compiler: Compiler) -> Path:
+    key = hashlib.sha256("\0".join([model_key, compiler.path, compiler.version, *flags()]).encode()).hexdigest()[:32]
+    return cache_dir() / f"index-{key}"
+
+
+def lookup(model_key: str, compiler: Compiler) -> Built | None:
+    """The shared object built before for the model with this key (see engine.model_key), without
+    generating its C again: the index file names the library."""
+    try:
+        name = _index(model_key, compiler).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    library = cache_dir() / name
+    if not name.startswith("model-") or not library.exists():
+        return None
+    return Built(library, library.with_suffix(".c"), 0.0, True)
+
+
+def build(files: tuple[str, ...], compiler: Compiler, budget: Budget | None = None, model_key: str = "") -> Built:
     """The shared object of the C `files` (the first defines what the others' functions are called
-    from), compiled now (the files in parallel, then linked) unless cached.  Raises `CompileError`,
-    or `Stopped` when `budget` runs out while a compiler runs (the compilers are then killed)."""
+    from), compiled now (the files in parallel, then linked) unless cached; `model_key`: also
+    index it under this key (for `lookup`).  Raises `CompileError`, or `Stopped` when `budget` runs
+    out while a compiler runs (the compilers are then killed)."""
     options = flags()
     key = hashlib.sha256("\0".join([*files, compiler.path, compiler.version, *options]).encode()).hexdigest()[:32]
     folder = cache_dir()
@@ -95,6 +116,7 @@ def build(files: tuple[str, ...], compiler: Compiler, budget: Budget | None = No
     library = folder / f"model-{key}.so"
     c_files = [folder / (f"model-{key}.c" if k == 0 else f"model-{key}-{k}.c") for k in range(len(files))]
     if library.exists():
+        _write_index(model_key, compiler, library)
         return Built(library, c_files[0], 0.0, True)
     for c_file, text in zip(c_files, files, strict=True):
         c_file.write_text(text, encoding="utf-8")
@@ -114,11 +136,22 @@ def build(files: tuple[str, ...], compiler: Compiler, budget: Budget | None = No
             )
             _run(compiler, [[*options, "-o", tmp, *map(str, objects)]], c_files, budget)
         os.replace(tmp, library)
+        _write_index(model_key, compiler, library)
     finally:
         for path in [Path(tmp), *objects]:
             if path.exists():
                 path.unlink()
     return Built(library, c_files[0], time.monotonic() - start, False)
+
+
+def _write_index(model_key: str, compiler: Compiler, library: Path) -> None:
+    if not model_key:
+        return
+    index = _index(model_key, compiler)
+    fd, tmp = tempfile.mkstemp(prefix=".index-", dir=index.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(library.name)
+    os.replace(tmp, index)
 
 
 def _run(compiler: Compiler, commands: list[list[str]], c_files: list[Path], budget: Budget | None) -> None:

@@ -16,9 +16,12 @@ results are the Python ones.
 from __future__ import annotations
 
 import ctypes
+import functools
+import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,7 +29,7 @@ import numpy.typing as npt
 
 from gcverify.budget import Budget, resident_bytes
 from gcverify.diagnostics import InternalError
-from gcverify.explore.native.build import Built, CompileError, Compiler, build, find_compiler
+from gcverify.explore.native.build import Built, CompileError, Compiler, build, find_compiler, lookup
 from gcverify.explore.native.emit import C_TYPES, c_source
 from gcverify.explore.partition import CHUNK, Batch, Canon, Codec, Commit, Expansion, Partition, Rows, Tick
 from gcverify.explore.symmetry import Symmetry
@@ -149,16 +152,40 @@ def prepare(model: Model, symmetry: Symmetry | None, codec: Codec, budget: Budge
         where = f"$CC is {cc}" if cc else "looked for cc, gcc and clang"
         return Prepared(None, f"no C compiler found ({where})")
     sym = symmetry if symmetry is not None and symmetry.sorts else None
-    source = c_source(model, sym, codec, budget)
-    if source.declined:
-        return Prepared(None, source.declined)
-    try:
-        built = build(source.files(), compiler, budget)
-    except CompileError as error:
-        return Prepared(None, str(error), error)
+    key = model_key(model, sym is not None, codec)
+    built = lookup(key, compiler)
+    if built is None:
+        source = c_source(model, sym, codec, budget)
+        if source.declined:
+            return Prepared(None, source.declined)
+        try:
+            built = build(source.files(), compiler, budget, key)
+        except CompileError as error:
+            return Prepared(None, str(error), error)
     spec = model.spec
     native = NativeModel(built, codec, model.layout.size, len(spec.invariants), spec.runtime_site + 1, sym is not None)
     return Prepared(native, compile_seconds=built.seconds)
+
+
+def model_key(model: Model, symmetry: bool, codec: Codec) -> str:
+    """What the generated C is a function of: the lowered spec (its repr is complete and
+    deterministic: frozen dataclasses of ints, strings and enums), symmetry, the slot type, and
+    the code of gcverify that generates and runs it (every module and C file of the package)."""
+    digest = hashlib.sha256()
+    digest.update(f"{symmetry}\0{codec.code}\0".encode())
+    digest.update(repr(model.spec).encode())
+    digest.update(_code_digest())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    package = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256()
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.c")]):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.digest()
 
 
 class NativePartitions:
