@@ -43,6 +43,15 @@ class Explorer(enum.Enum):
     PYTHON = "python"  # the model staged into Python: the reference
 
 
+def default_explorer() -> Explorer:
+    """NATIVE, unless the environment variable GCVERIFY_EXPLORER names another explorer (so that a
+    whole test suite, or every check of a CI job, can run on the Python explorer)."""
+    try:
+        return Explorer(os.environ.get("GCVERIFY_EXPLORER", "native").strip().lower())
+    except ValueError:
+        return Explorer.NATIVE
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExploreConfig:
     max_states: int | None = None
@@ -52,7 +61,7 @@ class ExploreConfig:
     symmetry: bool = True  # visit one state of each orbit under permutations of the scalarsets
     workers: int = 1  # processes that expand states; 0: one per core
     progress_interval: float = 0.5  # seconds between two progress events (and two looks at memory)
-    explorer: Explorer = Explorer.NATIVE  # falls back to PYTHON (with a note) where native cannot run
+    explorer: Explorer = field(default_factory=default_explorer)  # NATIVE falls back to PYTHON, with a note
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,8 +29,9 @@ def test_the_readme_links_lead_somewhere() -> None:
 
 
 def test_the_readme_stays_short() -> None:
-    """A newcomer's page: what gcverify is, set-up, a first spec and counterexample, links."""
-    assert len((ROOT / "README.md").read_bytes()) < 8192
+    """A newcomer's page: what gcverify is, set-up, a first spec and counterexample, the
+    performance table issue 14 asks for, links."""
+    assert len((ROOT / "README.md").read_bytes()) < 9216
 
 
 def test_the_readme_shows_its_first_spec_fail() -> None:
