@@ -215,7 +215,7 @@ def test_without_a_compiler_a_note_and_the_python_explorer(monkeypatch: pytest.M
     monkeypatch.setenv("CC", "/nonexistent/cc")
     spec = small(SPECS / "barriers" / "yuasa.gcv")
     seen = Recording()
-    result = check_spec(spec, CheckConfig(), reporter=seen)
+    result = check_spec(spec, CheckConfig(explorer=Explorer.NATIVE), reporter=seen)
     notes = [m for name, m in seen.events if name == "note"]
     assert notes == [
         "native explorer unavailable: no C compiler found ($CC is /nonexistent/cc); using the Python explorer"
@@ -238,7 +238,7 @@ def test_a_compiler_error_is_a_note_with_the_generated_file_and_the_python_explo
     monkeypatch.setattr(native_engine, "c_source", broken)
     spec = small(SPECS / "barriers" / "yuasa.gcv")
     seen = Recording()
-    result = check_spec(spec, CheckConfig(), reporter=seen)
+    result = check_spec(spec, CheckConfig(explorer=Explorer.NATIVE), reporter=seen)
     [note] = [m for name, m in seen.events if name == "note"]
     assert isinstance(note, str)
     assert note.startswith("internal error: the C compiler failed on generated code (")
