@@ -157,7 +157,7 @@ static int gcv_place(gcv_table *t, uint64_t key, uint32_t link) {
 
 static int gcv_grow(gcv_table *t) {
     gcv_table bigger = {0};
-    bigger.cap = t->cap ? 2 * t->cap : (size_t)1 << 12;
+    bigger.cap = t->cap ? t->cap + t->cap / 2 : (size_t)1 << 12;
     bigger.keys = calloc(bigger.cap, sizeof(uint64_t));
     bigger.links = calloc(bigger.cap, sizeof(uint32_t));
     if (!bigger.keys || !bigger.links) {
@@ -175,7 +175,8 @@ static int gcv_grow(gcv_table *t) {
 
 /* 1: stored now, 0: already stored, -1: out of memory */
 static int gcv_insert(gcv_table *t, uint64_t key, uint32_t link) {
-    if ((t->count + 1) * 5 > t->cap * 4 && gcv_grow(t) < 0) return -1; /* load at most 0.8 */
+    /* load at most 0.88, 0.59 after growing: 13.6 to 20.3 bytes a state, and probes stay short */
+    if ((t->count + 1) * 25 > t->cap * 22 && gcv_grow(t) < 0) return -1;
     return gcv_place(t, key, link);
 }
 
