@@ -269,6 +269,11 @@ class SourceOps:
     def ite(self, cond: Node, then: Node, else_: Node) -> Node:
         if cond.const is not None:
             return then if cond.const else else_
+        # c ? (c ? a : b) : d is c ? a : d, and c ? a : (c ? b : d) is c ? a : d
+        if then.kind is Kind.ITE and then.args[0] is cond:
+            then = then.args[1]
+        if else_.kind is Kind.ITE and else_.args[0] is cond:
+            else_ = else_.args[2]
         if then is else_:
             return then
         lo = hi = None
