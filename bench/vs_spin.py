@@ -906,6 +906,8 @@ def targets_table(exact: Table, table: Table) -> list[str]:
                 continue
             value = run.seconds / other.seconds
             measured_text = f"{ratio} ({run.seconds:.2f} s ÷ {other.seconds:.2f} s)"
+            if t.part == "exact" and run.states:
+                measured_text += f"; {run.seconds / run.states * 1e6:.1f} µs per state (wall)"
             if t.part == "exact" and run.states != other.states:
                 measured_text += f"; states {fmt_states(run)} vs {fmt_states(other)}"
                 value = math.inf

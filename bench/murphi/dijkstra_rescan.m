@@ -11,9 +11,11 @@
 -- mutators' program counters and the invariants are functions with local variables: neither adds
 -- state.  Objects and mutators are scalarsets, so Rumur's symmetry reduction applies.
 --
--- Sizes: bench/vs_spin.py rewrites the three `const` lines below (OBJECTS, MUTATORS, ROOTS) before
--- running `rumur`; by hand, edit them.  Undefined values must never be read (Rumur stops with "read
--- of undefined value"), hence `isundefined` before every use of a pointer and `set_ptr` for copies.
+-- Sizes: bench/vs_spin.py rewrites the OBJECTS and MUTATORS constants below before running `rumur`
+-- (by hand, edit them; ROOTS is the spec's).  Check by hand:
+--   rumur --symmetry-reduction off --deadlock-detection off -o d.c dijkstra_rescan.m && cc -O3 -o d d.c -lpthread && ./d
+-- Undefined values must never be read (Rumur stops with "read of undefined value"), hence
+-- `isundefined` before every use of a pointer and `set_ptr` for copies.
 
 const
   OBJECTS: 3;

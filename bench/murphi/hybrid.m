@@ -11,7 +11,9 @@
 -- set and reset (undefined) in the same steps as gcverify's hidden locals.  One rule per gcverify
 -- action.  The heap procedures and no_live_freed are the same text as in dijkstra_rescan.m.
 --
--- Sizes: bench/vs_spin.py rewrites the three `const` lines below before running `rumur`.
+-- Sizes: bench/vs_spin.py rewrites the OBJECTS and MUTATORS constants below before running `rumur`
+-- (by hand, edit them; ROOTS is the spec's).  Check by hand:
+--   rumur --symmetry-reduction off --deadlock-detection off -o hybrid.c hybrid.m && cc -O3 -o hybrid hybrid.c -lpthread && ./hybrid
 
 const
   OBJECTS: 2;
