@@ -30,7 +30,6 @@ type
   Phase: enum { IDLE, MARK, SWEEP };
   CollectorPc: enum { C_IDLE, C_MARKING, C_DRAINING, C_SWEEPING };
   MutatorPc: enum { M_SAFEPOINT, M_WRITE };
-  Flags: array [Object] of boolean;
 
 var
   heap: array [Object] of Object;                   -- the one field `next`; undefined is nil
@@ -96,38 +95,46 @@ end;
 
 -- ---------------------------------------------------------------- the invariants
 
-procedure mark_chain(var seen: Flags; var start: Object);
-var i: Object; done: boolean;
+-- Every object on the chain from `start` (each object has one field, so what a pointer reaches is a
+-- chain, of at most OBJECTS distinct objects) is allocated / is black.  Walking the chain reads the
+-- state only; a `reach` array in a local variable (as gc_lib.pml has) costs Rumur writes: 8% slower.
+function chain_allocated(var start: Object): boolean;
+var i: Object; n: 0 .. OBJECTS;
 begin
-  if !isundefined(start) then
-    i := start;
-    done := false;
-    while !done do
-      if seen[i] then
-        done := true;
-      else
-        seen[i] := true;
-        if isundefined(heap[i]) then done := true; else i := heap[i]; endif;
-      endif;
-    end;
-  endif;
+  if isundefined(start) then return true; endif;
+  i := start;
+  n := 0;
+  while n < OBJECTS do
+    if !allocated[i] then return false; endif;
+    if isundefined(heap[i]) then return true; endif;
+    i := heap[i];
+    n := n + 1;
+  end;
+  return true;
 end;
 
--- reach[o]: o is reachable from a root or the global.
-function reachable_set(): Flags;
-var seen: Flags;
+function chain_black(var start: Object): boolean;
+var i: Object; n: 0 .. OBJECTS;
 begin
-  for o: Object do seen[o] := false; endfor;
-  for m: Mutator do for r: Root do mark_chain(seen, root[m][r]); endfor; endfor;
-  mark_chain(seen, glob);
-  return seen;
+  if isundefined(start) then return true; endif;
+  i := start;
+  n := 0;
+  while n < OBJECTS do
+    if color[i] != BLACK then return false; endif;
+    if isundefined(heap[i]) then return true; endif;
+    i := heap[i];
+    n := n + 1;
+  end;
+  return true;
 end;
 
+-- no_live_freed: every object reachable from a root or the global is allocated.
 function no_live_freed(): boolean;
-var reach: Flags;
 begin
-  reach := reachable_set();
-  return forall o: Object do reach[o] -> allocated[o] endforall;
+  for m: Mutator do for r: Root do
+    if !chain_allocated(root[m][r]) then return false; endif;
+  endfor; endfor;
+  return chain_allocated(glob);
 end;
 
 function strong_tricolor(): boolean;
@@ -141,13 +148,15 @@ begin
   return true;
 end;
 
+-- mark_complete: when marking has ended and sweeping has not begun, every reachable object is black.
 function mark_complete(): boolean;
-var reach: Flags;
 begin
   if phase != SWEEP then return true; endif;
   if exists o: Object do swept[o] endexists then return true; endif;
-  reach := reachable_set();
-  return forall o: Object do reach[o] -> color[o] = BLACK endforall;
+  for m: Mutator do for r: Root do
+    if !chain_black(root[m][r]) then return false; endif;
+  endfor; endfor;
+  return chain_black(glob);
 end;
 
 invariant "no_live_freed" no_live_freed();
