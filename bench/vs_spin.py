@@ -443,22 +443,33 @@ def gcverify_help() -> str:
     return done.stdout
 
 
+def _search_stats(doc: dict[str, Any] | None) -> dict[str, Any]:
+    specs: list[dict[str, Any]] = doc["specs"] if doc else []
+    return (specs[0].get("search") or {}) if specs else {}
+
+
 def run_gcverify(model: str, size: Size, cfg: GcvConfig, limit: float) -> Run:
     args = cfg.args(model, size)
     tool = f"gcverify {cfg.explorer or 'python'}"
-    warm = ""
+    notes: list[str] = []
     if cfg.explorer == "native":  # compile (or find in the cache) the model's C first, untimed: as SPIN's build
-        _doc, warm_seconds, _code, _err = gcverify([*args, "--max-states", "1"], limit)
-        warm = f"first run (compiling) {warm_seconds:.1f} s"
+        warm_doc, warm_seconds, _code, _err = gcverify([*args, "--max-states", "1"], limit)
+        compiled = _search_stats(warm_doc).get("compile_seconds")
+        what = f"compiled in {compiled:.1f} s" if isinstance(compiled, int | float) and compiled else "cached"
+        notes.append(f"first run (--max-states 1) {warm_seconds:.1f} s, {what}")
     got, peak = measured(lambda: gcverify(args, limit), limit)
     if got is None:
-        return Run(tool=tool, states=None, seconds=0.0, peak_mb=peak, verdict="no answer", note=warm)
+        return Run(tool=tool, states=None, seconds=0.0, peak_mb=peak, verdict="no answer", note="; ".join(notes))
     doc, seconds, code, err = got
     if code is None:
-        return Run(tool=tool, states=None, seconds=seconds, peak_mb=peak, verdict="", timed_out=True, note=warm)
+        return Run(
+            tool=tool, states=None, seconds=seconds, peak_mb=peak, verdict="", timed_out=True, note="; ".join(notes)
+        )
     specs: list[dict[str, Any]] = doc["specs"] if doc else []
     if not specs:
-        return Run(tool=tool, states=None, seconds=seconds, peak_mb=peak, verdict=f"error: {err}", note=warm)
+        return Run(
+            tool=tool, states=None, seconds=seconds, peak_mb=peak, verdict=f"error: {err}", note="; ".join(notes)
+        )
     spec = specs[0]
     results: list[dict[str, Any]] = spec["results"]
     bad = [f"{r['property']} ✗{r['depth']}" for r in results if r["verdict"] == "violated"]
@@ -466,9 +477,13 @@ def run_gcverify(model: str, size: Size, cfg: GcvConfig, limit: float) -> Run:
     verdict = ", ".join(bad) or "all hold"
     if unknown:
         verdict += f"; unknown: {', '.join(unknown)}"
-    search: dict[str, Any] = spec.get("search") or {}
-    stats = {**spec, **search}
-    compiled = [f"{k} {v:.2f} s" for k, v in stats.items() if "compile" in k and isinstance(v, int | float)]
+    search = _search_stats(doc)
+    ran = search.get("explorer")
+    if cfg.explorer and ran and ran != cfg.explorer:  # e.g. no C compiler: gcverify fell back to Python
+        notes.append(f"the {ran} explorer ran")
+    compiled = search.get("compile_seconds")
+    if isinstance(compiled, int | float) and compiled:
+        notes.append(f"compiled in {compiled:.1f} s during the timed run")
     orbits = search.get("unreduced_states")
     return Run(
         tool=tool,
@@ -480,7 +495,7 @@ def run_gcverify(model: str, size: Size, cfg: GcvConfig, limit: float) -> Run:
         agrees=all(bool(r.get("met")) for r in results) and not unknown,
         complete=bool(spec.get("complete")),
         orbits=int(orbits) if isinstance(orbits, int) else None,
-        note="; ".join([warm, *compiled]).strip("; "),
+        note="; ".join(notes),
     )
 
 

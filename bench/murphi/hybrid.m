@@ -145,35 +145,40 @@ begin
 end;
 
 -- weak_tricolor: a white object a black one points to is reachable from a grey object through
--- white objects only (fg: the white chain after every grey object).
-procedure mark_white_chain(var fg: Flags; var start: Object);
-var i: Object; done: boolean;
+-- white objects only: it is on the white part of the chain after some grey object.
+function white_path(var start: Object; var target: Object): boolean;
+var i: Object; n: 0 .. OBJECTS;
 begin
-  if !isundefined(start) then
-    i := start;
-    done := false;
-    while !done do
-      if color[i] != WHITE | fg[i] then
-        done := true;
-      else
-        fg[i] := true;
-        if isundefined(heap[i]) then done := true; else i := heap[i]; endif;
-      endif;
-    end;
-  endif;
+  i := start;
+  n := 0;
+  while n < OBJECTS do
+    if color[i] != WHITE then return false; endif;
+    if i = target then return true; endif;
+    if isundefined(heap[i]) then return false; endif;
+    i := heap[i];
+    n := n + 1;
+  end;
+  return false;
+end;
+
+function from_grey(var target: Object): boolean;
+begin
+  for g: Object do
+    if color[g] = GREY & !isundefined(heap[g]) then
+      if white_path(heap[g], target) then return true; endif;
+    endif;
+  endfor;
+  return false;
 end;
 
 function weak_tricolor(): boolean;
-var fg: Flags;
 begin
   if phase != MARK then return true; endif;
-  for o: Object do fg[o] := false; endfor;
-  for g: Object do
-    if color[g] = GREY then mark_white_chain(fg, heap[g]); endif;
-  endfor;
   for o: Object do
     if color[o] = BLACK & !isundefined(heap[o]) then
-      if color[heap[o]] = WHITE & !fg[heap[o]] then return false; endif;
+      if color[heap[o]] = WHITE then
+        if !from_grey(heap[o]) then return false; endif;
+      endif;
     endif;
   endfor;
   return true;
