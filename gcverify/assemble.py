@@ -226,6 +226,8 @@ def _search_stats(search: Search) -> SearchStats:
         collision_observed=search.collision_observed,
         bytes_per_state=search.bytes_per_state,
         workers=search.workers,
+        explorer=search.explorer.value,
+        compile_seconds=search.compile_seconds,
     )
 
 

@@ -26,6 +26,7 @@ from gcverify.cli_reporter import ConsoleReporter
 from gcverify.cli_trace import trace
 from gcverify.diagnostics import ExitCode
 from gcverify.dsl.loader import spec_files
+from gcverify.explore.search import Explorer
 from gcverify.pipeline import CheckConfig, EngineChoice, parse_overrides
 from gcverify.report.documents import Format, write_documents, write_itf
 from gcverify.session import check_files
@@ -228,6 +229,17 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
     help="Explore with N worker processes, each owning a share of the states (0: one per core). "
     "States, verdicts and counterexample lengths are those of one process.",
 )
+@click.option(
+    "--explorer",
+    type=click.Choice([e.value for e in Explorer]),
+    default=Explorer.NATIVE.value,
+    show_default=True,
+    envvar="GCVERIFY_EXPLORER",
+    show_envvar=True,
+    help="The explicit search's implementation: the model compiled to C with the system C compiler "
+    "(cached; without a compiler, a note and the Python explorer), or in Python. The same states, "
+    "verdicts and counterexamples either way.",
+)
 def check(
     paths: tuple[str, ...],
     sets: tuple[str, ...],
@@ -249,6 +261,7 @@ def check(
     properties: tuple[str, ...],
     symmetry: bool,
     workers: int,
+    explorer: str,
 ) -> None:
     """Check specs: each PATH is a .gcv file or a folder of them; none means the bundled specs.
     Ctrl-C stops the run with the results so far (unknown, exit code 20), printed and written."""
@@ -267,6 +280,7 @@ def check(
         properties=properties,
         symmetry=symmetry,
         workers=workers,
+        explorer=Explorer(explorer),
         bmc_depth=depth,
         solver_timeout=solver_timeout,
         import_path=tuple(Path(p) for p in import_path),

@@ -39,6 +39,7 @@ class ProgressLine:
         self.label = label or ""
         self.start = time.monotonic()
         self.status: Any = None
+        self.noted: set[str] = set()
 
     def loading(self, label: str) -> None:
         """A spec file is about to be loaded: `phase` reports name it by `label` until its check starts."""
@@ -57,6 +58,14 @@ class ProgressLine:
         if p.states == 0:  # the symbolic engine: depth only
             text = f"{self.label}: Z3 at depth {p.depth}, {p.seconds:.0f} s"
         self._show(text)
+
+    def note(self, spec: n.Spec, message: str) -> None:
+        """On stderr, once a run for each distinct message (a run over many specs says it once)."""
+        if message in self.noted:
+            return
+        self.noted.add(message)
+        self.close()
+        self.console.print(f"note: {message}", markup=False, highlight=False)
 
     def phase(self, what: str, seconds: float) -> None:
         """What a long run does before its search (budget.py's report): "compiling the model, 12 s"."""

@@ -20,7 +20,7 @@ from gcverify import assemble, wording
 from gcverify.budget import Budget, Interrupt, Limits, Stopped
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError
 from gcverify.dsl.loader import load
-from gcverify.explore.search import ExploreConfig, explore
+from gcverify.explore.search import ExploreConfig, Explorer, explore
 from gcverify.ir import nodes as n
 from gcverify.ir.lower import lower
 from gcverify.ir.resolve import resolve
@@ -48,6 +48,7 @@ class CheckConfig:
     properties: tuple[str, ...] = ()  # check only these (display names, as `trace` takes them); (): all
     symmetry: bool = True  # explicit search: one state of each orbit under permutations of scalarsets
     workers: int = 1  # explicit search: worker processes (0: one per core)
+    explorer: Explorer = Explorer.NATIVE  # explicit search: in C where a compiler is found, or in Python
     bmc_depth: int = 20
     induction_k: int = 1
     all_sizes: bool = False  # induction with Object uninterpreted: for heaps of every size
@@ -142,6 +143,7 @@ def _check(spec: n.Spec, config: CheckConfig, reload: Reload | None, budget: Bud
                 properties=props,
                 symmetry=config.symmetry,
                 workers=config.workers,
+                explorer=config.explorer,
             ),
             budget,
             reporter,

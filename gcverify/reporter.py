@@ -5,9 +5,9 @@ stateright's `Reporter` and Apalache's `ModelCheckerListener`), `Silent` (report
 default) and `Recording` (keeps every event, for tests and library users).
 Events, in the order a check emits them: `spec_started(spec)` once the spec has loaded; any
 number of `progress(p)` from the engine (the explicit search every `progress_interval` seconds,
-BMC once per depth); then `spec_finished(spec, result)`, whose result is None when the check
-ended in an error (which the caller then gets as an exception).  A run over several specs ends
-with one `run_finished(results)`, the final output (the command line's table).
+BMC once per depth) and of `note(spec, message)`; then `spec_finished(spec, result)`, whose
+result is None when the check ended in an error (which the caller then gets as an exception).  A
+run over several specs ends with one `run_finished(results)`, the final output (the command line's table).
 The command line's implementation (the progress line on a terminal, the counterexamples and the
 results table) is gcverify/cli_reporter.py's `ConsoleReporter`.
 Must not import gcverify.explore, gcverify.symbolic, gcverify.pipeline, gcverify.report or gcverify.cli.
@@ -40,6 +40,10 @@ class Reporter(Protocol):
     def progress(self, progress: Progress) -> None:
         """The engine is at work (called often: keep it cheap)."""
 
+    def note(self, spec: n.Spec, message: str) -> None:
+        """Something the user should know about how `spec` is checked, though it changes no verdict
+        (the native explorer is unavailable and the Python one runs instead)."""
+
     def spec_finished(self, spec: n.Spec, result: SpecResult | None) -> None:
         """The check of `spec` ended: with its result, or (None) with an error raised to the caller."""
 
@@ -54,6 +58,9 @@ class Silent:
         pass
 
     def progress(self, progress: Progress) -> None:
+        pass
+
+    def note(self, spec: n.Spec, message: str) -> None:
         pass
 
     def spec_finished(self, spec: n.Spec, result: SpecResult | None) -> None:
@@ -77,6 +84,9 @@ class Recording:
 
     def progress(self, progress: Progress) -> None:
         self.events.append(("progress", progress))
+
+    def note(self, spec: n.Spec, message: str) -> None:
+        self.events.append(("note", message))
 
     def spec_finished(self, spec: n.Spec, result: SpecResult | None) -> None:
         self.events.append(("spec_finished", result))

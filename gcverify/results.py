@@ -202,6 +202,8 @@ class SearchStats:
     collision_observed: float | None  # 1 / the least gap between two fingerprints (TLC's "observed")
     bytes_per_state: float  # memory of the visited set per stored state
     workers: int
+    explorer: str = "python"  # the implementation that searched: "native" (C) or "python"
+    compile_seconds: float = 0.0  # spent compiling the model to native code (0: found in the cache)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -133,10 +133,11 @@ def search_figures(stats: SearchStats, states: int) -> str:
     reduced = "" if stats.unreduced_states is None else f" ({stats.unreduced_states:,} without symmetry)"
     observed = "" if stats.collision_observed is None else f", {stats.collision_observed:.1e} observed"
     workers = f", {stats.workers} workers" if stats.workers > 1 else ""
+    explorer = "native explorer" if stats.explorer == "native" else "Python explorer"
     return (
         f"{states:,} states{reduced}, {stats.generated:,} generated{workers}; fingerprint collision "
         f"probability {stats.collision_calculated:.1e} calculated (optimistic){observed}; "
-        f"visited set {stats.bytes_per_state:.1f} bytes/state"
+        f"visited set {stats.bytes_per_state:.1f} bytes/state; {explorer}"
     )
 
 

@@ -15,23 +15,32 @@ Must not import z3, gcverify.pipeline or gcverify.report.
 
 from __future__ import annotations
 
+import enum
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from gcverify.budget import Budget, resident_bytes
 from gcverify.diagnostics import InternalError
+from gcverify.explore.native.engine import NativePartitions, Prepared, prepare
 from gcverify.explore.parallel import ParallelPartitions
 from gcverify.explore.partition import Canon, Codec, Commit, Expansion, Partition, Tick
 from gcverify.explore.symmetry import Symmetry
-from gcverify.explore.trace import Layers, layers, walk
+from gcverify.explore.trace import ExpandFn, Layers, layers, walk
 from gcverify.explore.visited import collision_probability, fingerprint
 from gcverify.ir import nodes as n
 from gcverify.reporter import SILENT, Progress, Reporter
 from gcverify.semantics.model import Model
 from gcverify.semantics.state import ActionInstance, State
+
+
+class Explorer(enum.Enum):
+    """Which implementation runs the search (the same states, verdicts and traces either way)."""
+
+    NATIVE = "native"  # the model staged into C and searched in C, where a C compiler is found
+    PYTHON = "python"  # the model staged into Python: the reference
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,6 +52,7 @@ class ExploreConfig:
     symmetry: bool = True  # visit one state of each orbit under permutations of the scalarsets
     workers: int = 1  # processes that expand states; 0: one per core
     progress_interval: float = 0.5  # seconds between two progress events (and two looks at memory)
+    explorer: Explorer = Explorer.NATIVE  # falls back to PYTHON (with a note) where native cannot run
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +83,14 @@ class Search:
     collision_calculated: float  # TLC's optimistic estimate of a fingerprint collision
     collision_observed: float | None  # 1 / the least gap between two fingerprints
     workers: int
+    explorer: Explorer = Explorer.PYTHON  # the one that ran
+    compile_seconds: float = 0.0  # spent compiling the native model (0: none, or found in the cache)
     canon: Canon | None = field(default=None, compare=False, repr=False)
+    expand: ExpandFn | None = field(default=None, compare=False, repr=False)  # for rebuilding traces
 
     def path(self, model: Model, target: Target) -> list[ActionInstance]:
         """A concrete shortest path from the initial state to a state whose canonical form is `target`'s."""
-        ids, _ = walk(model, self.canon, target.layers)
+        ids, _ = walk(model, self.canon, target.layers, self.expand)
         return [model.instances[t] for t in ids]
 
     def fault_path(self, model: Model, site: int) -> list[ActionInstance]:
@@ -85,8 +98,8 @@ class Search:
         the lowest id)."""
         if site not in self.faults:
             raise InternalError(f"fault_path of a search that found no fault at site {site}")
-        ids, last = walk(model, self.canon, self.faults[site].layers)
-        _, faults = model.expand(last)
+        ids, last = walk(model, self.canon, self.faults[site].layers, self.expand)
+        _, faults = (self.expand or model.expand)(last)
         here = [t for t, s in faults if s == site]
         if not here:
             raise InternalError("the rebuilt path to a faulting state ends in a state without that faulting step")
@@ -178,22 +191,60 @@ def explore(model: Model, config: ExploreConfig, budget: Budget | None = None, r
     canon = symmetry.canon if symmetry is not None and symmetry.sorts else None
     codec = Codec.for_spec(model.spec, model.layout.size)
     workers = worker_count(config.workers)
-    # Compile the model's actions (and the canonicaliser) before the search's clock starts and
-    # before any worker is forked, so that workers inherit them.
     init = model.initial()
-    model.compile(budget)
-    model.expand(init)
-    if canon is not None:
-        canon(init)
+    native = _native(model, config, symmetry, codec, workers, budget, reporter)
     parts: Partitions
-    if workers > 1 and ParallelPartitions.available():
-        parts = ParallelPartitions(model, canon, codec, workers, budget)
+    if native is not None and native.model is not None:
+        parts = NativePartitions(native.model)
+        run = _Run(model, config, canon, parts, budget, reporter, native.model.check)
+        run.native = native
     else:
-        parts = LocalPartitions(model, canon, codec)
+        # Compile the model's actions (and the canonicaliser) before the search's clock starts and
+        # before any worker is forked, so that workers inherit them.
+        model.compile(budget)
+        model.expand(init)
+        if canon is not None:
+            canon(init)
+        if workers > 1 and ParallelPartitions.available():
+            parts = ParallelPartitions(model, canon, codec, workers, budget)
+        else:
+            parts = LocalPartitions(model, canon, codec)
+        run = _Run(model, config, canon, parts, budget, reporter, model.check)
     try:
-        return _Run(model, config, canon, parts, budget, reporter).run()
+        return run.run()
     finally:
         parts.close()
+
+
+def _native(
+    model: Model,
+    config: ExploreConfig,
+    symmetry: Symmetry | None,
+    codec: Codec,
+    workers: int,
+    budget: Budget,
+    reporter: Reporter,
+) -> Prepared | None:
+    """The native model if it is asked for and can run; else None, after a note saying why not."""
+    if config.explorer is not Explorer.NATIVE:
+        return None
+    if workers > 1:
+        reporter.note(model.spec, "the native explorer runs one worker; --workers uses the Python explorer")
+        return None
+    native = prepare(model, symmetry, codec, budget)
+    if native.model is None:
+        if native.error is not None:
+            lines = native.error.output.strip().splitlines()
+            shown = "\n".join(lines[:10]) + ("\n[...]" if len(lines) > 10 else "")
+            reporter.note(
+                model.spec,
+                f"internal error: the C compiler failed on generated code ({native.error.path}); this is a "
+                f"bug in gcverify, please report it. Using the Python explorer.\n{shown}",
+            )
+        else:
+            reporter.note(model.spec, f"native explorer unavailable: {native.reason}; using the Python explorer")
+        return None
+    return native
 
 
 def allowances(fresh: Sequence[int], remaining: int | None) -> list[int]:
@@ -219,8 +270,11 @@ class _Run:
         parts: Partitions,
         budget: Budget,
         reporter: Reporter,
+        check: Callable[[int, State], bool],
     ) -> None:
         self.model, self.config, self.canon, self.parts, self.budget = model, config, canon, parts, budget
+        self.check = check  # invariant i in a state (for the initial state; the partitions check the rest)
+        self.native: Prepared | None = None
         self.reporter = reporter
         self.start = time.monotonic()
         self.next_tick = self.start  # the first progress report is at once, then every progress_interval
@@ -243,7 +297,7 @@ class _Run:
         self.states, self.unreduced, self.generated, self.frontier = 1, orbit, 1, 1
         key = fingerprint(init)
         for i in self.invariants:
-            if not self.model.check(i, init):
+            if not self.check(i, init):
                 self.violations[i] = Target(key, 0)
         pending = [i for i in self.invariants if i not in self.violations]
         while self.frontier and (pending or self._undecided()) and not self.stop_reason:
@@ -325,7 +379,10 @@ class _Run:
             collision_calculated=collision_probability(self.states, self.generated),
             collision_observed=None if gap is None else 1.0 / gap,
             workers=self.parts.count,
+            explorer=Explorer.PYTHON if self.native is None else Explorer.NATIVE,
+            compile_seconds=0.0 if self.native is None else self.native.compile_seconds,
             canon=self.canon,
+            expand=None if self.native is None or self.native.model is None else self.native.model.expand,
         )
 
 

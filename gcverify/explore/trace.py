@@ -22,6 +22,8 @@ from gcverify.semantics.model import Model
 from gcverify.semantics.state import State
 
 LinksFor = Callable[[set[int]], dict[int, int]]
+# a state's successors: what Model.expand computes (the native engine computes it in C)
+ExpandFn = Callable[[State], tuple[list[tuple[int, State]], list[tuple[int, int]]]]
 Layers = tuple[Mapping[int, int], ...]
 MAX_CANDIDATES = 1_000_000  # keys over all layers before a trace is given up as an internal error
 
@@ -44,15 +46,17 @@ def layers(links_for: LinksFor, key: int, depth: int) -> Layers:
     return tuple(out)
 
 
-def walk(model: Model, canon: Canon | None, path: Layers) -> tuple[list[int], State]:
+def walk(model: Model, canon: Canon | None, path: Layers, expand: ExpandFn | None = None) -> tuple[list[int], State]:
     """Transition ids of a concrete path from the initial state whose k-th state's canonical key is
-    in layer k, each linking to the one before; and the path's last (concrete) state."""
+    in layer k, each linking to the one before; and the path's last (concrete) state.  `expand`:
+    the successor function to follow (default: the model's own)."""
     init = model.initial()
+    successors = expand or model.expand
     first = fingerprint(init if canon is None else canon(init)[0])
     if first not in path[0]:
         raise InternalError("the initial state is not where the parent chain of a counterexample starts")
     stack: list[tuple[int, State, Iterator[tuple[int, State, int]]]] = [
-        (first, init, _steps(model, canon, init, first, path, 1, set()))
+        (first, init, _steps(successors, canon, init, first, path, 1, set()))
     ]
     ids: list[int] = []
     dead: set[tuple[int, int]] = set()
@@ -68,19 +72,19 @@ def walk(model: Model, canon: Canon | None, path: Layers) -> tuple[list[int], St
             continue
         t, post, post_key = step
         ids.append(t)
-        stack.append((post_key, post, _steps(model, canon, post, post_key, path, len(stack) + 1, dead)))
+        stack.append((post_key, post, _steps(successors, canon, post, post_key, path, len(stack) + 1, dead)))
     return ids, stack[-1][1]
 
 
 def _steps(
-    model: Model, canon: Canon | None, state: State, key: int, path: Layers, depth: int, dead: set[tuple[int, int]]
+    expand: ExpandFn, canon: Canon | None, state: State, key: int, path: Layers, depth: int, dead: set[tuple[int, int]]
 ) -> Iterator[tuple[int, State, int]]:
     """The successors of `state` that may stand at `depth`, lowest transition id first."""
     if depth >= len(path):
         return
     layer = path[depth]
     prefix = key >> 32
-    posts, _ = model.expand(state)
+    posts, _ = expand(state)
     for t, post in sorted(posts, key=lambda p: p[0]):
         post_key = fingerprint(post if canon is None else canon(post)[0])
         if layer.get(post_key) == prefix and (depth, post_key) not in dead:

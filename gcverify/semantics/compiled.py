@@ -18,14 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from gcverify.budget import Budget
 from gcverify.ir import nodes as n
+from gcverify.semantics.code import Branch, Emitter, Exit, Fault, Leave, Let, Post, Stmt
 from gcverify.semantics.concrete import CONCRETE
 from gcverify.semantics.interp import Disabled, Interpreter, Stop
 from gcverify.semantics.layout import Layout
-from gcverify.semantics.staged import Emitter, Node, SourceOps
+from gcverify.semantics.staged import Kind, Node, SourceOps
 from gcverify.semantics.state import ActionInstance, State
+from gcverify.semantics.targets import Printer, PythonTarget, c_range_ok
 
 # (transition id, post-state) of each enabled instance that does not fault; (transition id, fault
 # site) of each that faults (see interp.Fault.site)
@@ -77,10 +80,16 @@ class _LastReach:
 
 
 class _Builder:
-    def __init__(self, spec: n.Spec, layout: Layout, budget: Budget | None = None) -> None:
+    """Stages every action instance once and prints the result with each of `printers`."""
+
+    def __init__(
+        self, spec: n.Spec, layout: Layout, printers: Sequence[Printer], budget: Budget | None, splits: int
+    ) -> None:
         self.spec = spec
+        self.splits = splits
         self.budget = budget
         self.layout = layout
+        self.printers = tuple(printers)
         self.ops = SourceOps(budget=budget)
         self.interp: Interpreter[Node] = Interpreter(spec, self.ops, layout)
         self.leaves: list[Node] = []
@@ -88,8 +97,10 @@ class _Builder:
             r = v.sort.elements()
             for i in range(vl.offset, vl.offset + vl.size):
                 self.leaves.append(self.ops.leaf(i, r.start, r.stop - 1))
-        self.lines: list[str] = []
-        self.blocks: list[tuple[str, list[str]]] = []
+        self.lines: list[list[str]] = [[] for _ in printers]
+        self.blocks: list[list[tuple[str, list[Stmt]]]] = [[] for _ in printers]
+        # whether every value the code computes is known to fit 64 bits (what C computes in)
+        self.fits = True
 
     def run_once(self, inst: ActionInstance) -> Leaf | None:
         run = self.interp.action(inst.action)
@@ -111,7 +122,7 @@ class _Builder:
         self.ops.table.clear()
         paths: list[Path] = []
         script: list[int] = []
-        budget = MAX_SPLITS
+        budget = self.splits
         while True:
             if self.budget is not None:
                 self.budget.check("compiling the model")
@@ -133,50 +144,66 @@ class _Builder:
             roots.extend(node for node, _ in p.taken)
             if p.leaf is not None:
                 roots.extend(self.leaf_roots(p.leaf))
-        em = Emitter(roots)
-        body = self.tree(t, em, paths, 0)
-        self.blocks.append((f"while True:  # t={t} {label}", body))
+        self.check_ranges(roots)
+        for k, printer in enumerate(self.printers):
+            em = Emitter(roots, printer)
+            self.blocks[k].append((f"t={t} {label}", self.tree(t, em, paths, 0)))
+
+    def check_ranges(self, roots: Sequence[Node]) -> None:
+        """Clear `fits` if some value computed from `roots` may not fit 64 bits (only when a
+        printer other than Python's, whose ints are unbounded, needs to know)."""
+        if not self.fits or all(isinstance(p, PythonTarget) for p in self.printers):
+            return
+        stack, seen = list(roots), set()
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if node.kind in (Kind.ARITH, Kind.CONST, Kind.INDEX) and not c_range_ok(node):
+                self.fits = False
+                return
+            stack.extend(node.args)
 
     def leaf_roots(self, leaf: Leaf) -> list[Node]:
         changed = [p for i, p in enumerate(leaf.post) if p is not self.leaves[i]]
         return [*leaf.enabled.conjuncts(), *(c for q, _ in leaf.faults for c in q.conjuncts()), *changed]
 
-    def tree(self, t: int, em: Emitter, paths: list[Path], depth: int) -> list[str]:
+    def tree(self, t: int, em: Emitter, paths: list[Path], depth: int) -> list[Stmt]:
         """The statements of the paths that share their first `depth` decisions."""
         if len(paths[0].taken) == depth:
             assert len(paths) == 1
             leaf = paths[0].leaf
-            return ["break"] if leaf is None else self.leaf(t, em, leaf)
+            return [Leave()] if leaf is None else self.leaf(t, em, leaf)
         node = paths[0].taken[depth][0]
         yes = [p for p in paths if p.taken[depth][1] == 1]
         no = [p for p in paths if p.taken[depth][1] == 0]
         names = dict(em.names)
         dead_yes = all(p.leaf is None for p in yes)
         dead_no = all(p.leaf is None for p in no)
+        out, (cond,) = em.prepare(node)
         if dead_no or dead_yes:
-            out = em.statement("if not {}: break" if dead_no else "if {}: break", node)
+            out.append(Exit(cond, dead_yes))
             return out + self.tree(t, em, yes if dead_no else no, depth + 1)
-        out = em.statement("if {}:", node)
         inner = dict(em.names)
         then = self.tree(t, em, yes, depth + 1)
         em.names = dict(inner)
         else_ = self.tree(t, em, no, depth + 1)
         em.names = names
-        out.extend(f"    {line}" for line in then)
-        out.append("else:")
-        out.extend(f"    {line}" for line in else_)
+        out.append(Branch(cond, tuple(then), tuple(else_)))
         return out
 
-    def leaf(self, t: int, em: Emitter, leaf: Leaf) -> list[str]:
+    def leaf(self, t: int, em: Emitter, leaf: Leaf) -> list[Stmt]:
         """One path's end: its remaining (merged) guards and faults in order, then the post-state."""
         changed = [(i, p) for i, p in enumerate(leaf.post) if p is not self.leaves[i]]
         guards = list(leaf.enabled.conjuncts())
-        body: list[str] = []
+        body: list[Stmt] = []
         checked: set[int] = set()
 
         def check_guard(g: Node) -> None:
             checked.add(id(g))
-            body.extend(em.statement("if not {}: break", g))
+            lets, (cond,) = em.prepare(g)
+            body.extend([*lets, Exit(cond, False)])
 
         for k, (cond, site) in enumerate(leaf.faults):
             parts = () if leaf.stopped and k == len(leaf.faults) - 1 else cond.conjuncts()
@@ -185,66 +212,42 @@ class _Builder:
                     check_guard(g)
             rest = [p for p in parts if id(p) not in checked]
             if not rest:
-                body.append(f"faults.append(({t}, {site})); break")
+                body.append(Fault(t, site))
                 return body
-            test = " and ".join("{}" for _ in rest)
-            body.extend(em.statement(f"if {test}: faults.append(({t}, {site})); break", *rest))
+            lets, texts = em.prepare(*rest)
+            test = texts[0] if len(texts) == 1 else em.target.expr(_AND, texts)
+            body.extend([*lets, Branch(test, (Fault(t, site),), ())])
         for g in guards:
             if id(g) not in checked:
                 check_guard(g)
-        start = len(em.lines)
-        build = self.post(em, changed)  # statements; the last is the post-state's expression
-        body.extend(em.lines[start:])
-        body.extend(build[:-1])
-        body.append(f"posts.append(({t}, {build[-1]}))")
-        body.append("break")
+        values: list[tuple[int, str]] = []
+        for i, p in changed:
+            lets, _ = em.prepare(p)
+            body.extend(lets)
+            values.append((i, em.value(p)))
+        body.append(Post(t, tuple(values)))
         return body
 
     def group(self, name: str) -> None:
-        """One function for the blocks staged since the last group: the guard lines every block
-        starts with are checked once, at the top (they compute the same values in each block)."""
-        blocks, self.blocks = self.blocks, []
-        if not blocks:
-            return
-        common = 0
-        first = blocks[0][1]
-        while common < len(first) and all(len(b) > common and b[common] == first[common] for _, b in blocks):
-            line = first[common]
-            if len(blocks) > 1 and line.startswith("_p"):
-                # NOTE(shared post-state): `_p = list(s)` is mutated by the block after it; shared, one
-                # block's writes would leak into the next block's post-state (even where the lines
-                # that follow agree, a later block may write other slots).
-                break
-            if not (line.endswith(": break") and line.startswith("if not ")) and " = " not in line.split(":")[0]:
-                break
-            common += 1
-        out = [f"def {name}(s, posts, faults):"]
-        out.extend(
-            "    " + (line.removesuffix("break") + "return" if line.endswith(": break") else line)
-            for line in first[:common]
-        )
-        for head, body in blocks:
-            out.append(f"    {head}")
-            out.extend(f"        {line}" for line in body[common:])
-        self.lines.extend(out)
+        """One function for the blocks staged since the last group: the statements every block
+        starts with (locals and guards) are run once, at the top (they compute the same values
+        in each block)."""
+        for k, printer in enumerate(self.printers):
+            blocks, self.blocks[k] = self.blocks[k], []
+            if not blocks:
+                continue
+            common = 0
+            first = blocks[0][1]
+            while common < len(first) and all(len(b) > common and b[common] == first[common] for _, b in blocks):
+                st = first[common]
+                # only locals and guards (leave when false) are hoisted
+                if not (isinstance(st, Let) or (isinstance(st, Exit) and not st.when)):
+                    break
+                common += 1
+            rest = [(label, body[common:]) for label, body in blocks]
+            self.lines[k].extend(printer.group(name, first[:common], rest))
 
-    def post(self, em: Emitter, changed: Sequence[tuple[int, Node]]) -> list[str]:
-        """Statements building the post-state; the last item is the expression that is it."""
-        if not changed:
-            return ["s"]
-        values = [(i, em.value(p)) for i, p in changed]
-        if len(values) == 1:
-            (i, v), size = values[0], self.layout.size
-            head = f"s[:{i}] + " if i else ""
-            tail = f" + s[{i + 1}:]" if i + 1 < size else ""
-            return [f"{head}({v},){tail}"]
-        # every value is computed from the pre-state before any slot is written
-        names = [f"_v{k}" for k in range(len(values))]
-        out = [f"{', '.join(names)}, = {', '.join(v for _, v in values)},", "_p = list(s)"]
-        out.extend(f"_p[{i}] = {name}" for (i, _), name in zip(values, names, strict=True))
-        return [*out, "tuple(_p)"]
-
-    def invariant(self, index: int) -> str:
+    def invariant(self, index: int) -> None:
         if self.budget is not None:
             self.budget.check("compiling the model")
         self.ops.table.clear()
@@ -256,12 +259,60 @@ class _Builder:
             value = fn(f)
         except Stop:
             value = self.ops.const(0)
-        em = Emitter([value, *(q.cond for q in f.faults)])
-        body: list[str] = []
-        for q in f.faults:
-            body.extend(em.statement("if {}: return False", q.cond))
-        body.extend(em.statement("return bool({})", value))
-        return "\n".join([f"def _inv{index}(s):", *(f"    {line}" for line in body)])
+        roots = [value, *(q.cond for q in f.faults)]
+        self.check_ranges(roots)
+        for k, printer in enumerate(self.printers):
+            em = Emitter(roots, printer)
+            body: list[Stmt] = []
+            for q in f.faults:
+                lets, (cond,) = em.prepare(q.cond)
+                body.extend([*lets, Exit(cond, True)])
+            lets, (text,) = em.prepare(value)
+            body.extend(lets)
+            self.lines[k].extend(printer.invariant(index, body, text))
+
+
+class _And:
+    """A stand-in node for printing a conjunction of already printed parts."""
+
+    kind = Kind.AND
+
+
+_AND: Node = cast(Node, _And())
+
+
+def model_sources(
+    spec: n.Spec,
+    layout: Layout,
+    instances: Sequence[ActionInstance],
+    by_pc: dict[tuple[int, int], list[int]],
+    pc_slots: Sequence[int],
+    printers: Sequence[Printer],
+    budget: Budget | None = None,
+    splits: int = MAX_SPLITS,
+) -> tuple[list[str], bool]:
+    """The successor function and invariants of the model printed by each of `printers` (one
+    staging run for all), and whether every value the code computes fits 64 bits.  `splits`: the
+    decision points split per action instance (see MAX_SPLITS).  `budget`: checked before each staging
+    run (raises `Stopped`)."""
+    b = _Builder(spec, layout, printers, budget, splits)
+    tables: dict[int, dict[int, str]] = {slot: {} for slot in pc_slots}
+    for k, ((slot, pc), ts) in enumerate(sorted(by_pc.items())):
+        name = f"_g{k}"
+        for t in ts:
+            b.block(t, spec.actions[instances[t].action].label, b.stage(instances[t]))
+        if b.blocks[0]:
+            b.group(name)
+            tables[slot][pc] = name
+    out = []
+    for k, printer in enumerate(printers):
+        lines = b.lines[k]
+        lines.extend(printer.dispatch(tables))
+        b.lines[k] = []
+        out.append(lines)
+    for i in range(len(spec.invariants)):
+        b.invariant(i)
+    return ["\n".join([*head, *b.lines[k]]) + "\n" for k, head in enumerate(out)], b.fits
 
 
 def compile_model(
@@ -271,31 +322,14 @@ def compile_model(
     by_pc: dict[tuple[int, int], list[int]],
     pc_slots: Sequence[int],
     budget: Budget | None = None,
-) -> Compiled:
-    """`budget`: checked before each staging run (raises `Stopped`)."""
-    b = _Builder(spec, layout, budget)
-    tables: dict[int, dict[int, str]] = {slot: {} for slot in pc_slots}
-    for k, ((slot, pc), ts) in enumerate(sorted(by_pc.items())):
-        name = f"_g{k}"
-        for t in ts:
-            b.block(t, spec.actions[instances[t].action].label, b.stage(instances[t]))
-        if b.blocks:
-            b.group(name)
-            tables[slot][pc] = name
-    lines = b.lines
-    for slot, table in tables.items():
-        lines.append(f"_d{slot} = {{{', '.join(f'{pc}: {name}' for pc, name in table.items())}}}")
-    lines.append("def expand(s):")
-    lines.append("    posts = []; faults = []")
-    for slot, table in tables.items():
-        if table:
-            lines.append(f"    g = _d{slot}.get(s[{slot}])")
-            lines.append("    if g is not None: g(s, posts, faults)")
-    lines.append("    return posts, faults")
-    for i in range(len(spec.invariants)):
-        lines.append(b.invariant(i))
-    source = "\n".join(lines) + "\n"
+    also: Sequence[Printer] = (),
+) -> tuple[Compiled, list[str], bool]:
+    """The model staged into Python and run with `exec`; `also`: more printers of the same staging
+    run, whose sources come back too, with whether every value the code computes fits 64 bits.  `budget`: checked
+    before each staging run (raises `Stopped`)."""
+    sources, fits = model_sources(spec, layout, instances, by_pc, pc_slots, [PythonTarget(layout.size), *also], budget)
+    source = sources[0]
     namespace: dict[str, object] = {"_reach": _LastReach()}
     exec(compile(source, f"<gcverify model {spec.name}>", "exec"), namespace)
     invariants = tuple(namespace[f"_inv{i}"] for i in range(len(spec.invariants)))
-    return Compiled(namespace["expand"], invariants, source)  # type: ignore[arg-type]
+    return Compiled(namespace["expand"], invariants, source), sources[1:], fits  # type: ignore[arg-type]

@@ -1,14 +1,14 @@
 """`SourceOps`: the `Ops` that stages the one interpreter into Python source.
 
-Owns: `Node` (a value whose computation is deferred: Python source over the pre-state `s`), the
+Owns: `Node` (a value whose computation is deferred: an expression over the pre-state `s`) and the
 `SourceOps` that build nodes (folding what is known while staging: constants, ranges, action
-arguments), and `Emitter`, which turns the nodes an action produced (its guard, its faults, its
-post-state) into straight-line statements.
+arguments).  code.py turns the nodes an action produced (its guard, its faults, its post-state)
+into statements, and targets.py prints them as Python or as C: two printers of one DAG.
 
 How it serves DESIGN.md §1: the interpreter in interp.py runs once per action instance with these
 ops instead of `ConcreteOps`.  Every decision it makes on a known value (the instance's arguments,
 literals, unrolled quantifiers) is taken while staging; every value that depends on the state
-becomes a node, i.e. source text that computes what `ConcreteOps` would have computed.  So each
+becomes a node, i.e. an expression that computes what `ConcreteOps` would have computed.  So each
 operation here must mirror `ConcreteOps` exactly (NOTE(staging)); there is no second semantics,
 and the differential tests (tests/unit/test_staged.py) keep the two equal.
 Must not import z3.
@@ -51,23 +51,29 @@ CHECK_EVERY = 1 << 16  # units of staging work (nodes made, parts compared) betw
 BOOLISH = frozenset({Kind.NOT, Kind.AND, Kind.OR, Kind.EQ, Kind.LT, Kind.LE})
 
 
-class Node:
-    """A deferred value.  `fmt` is a format string over the arguments' source; `lo`..`hi` bounds
-    the value (both None when unknown)."""
+# What a node computes besides its kind and arguments (a target renders it, see targets.py): the
+# operator of an ARITH node ("+", "-", "*"), (stride, base) of an INDEX node, the object of an ITEM
+# node, (roots, fields, size) of a CALL node, the slot of a LEAF, the value of a CONST.
+Op = str | int | tuple[int, ...] | None
 
-    __slots__ = ("args", "boolish", "chain", "const", "fmt", "hi", "kind", "lo", "slot")
+
+class Node:
+    """A deferred value: `kind` applied to `args`, with `op` saying which (see Op); `lo`..`hi`
+    bounds the value (both None when unknown)."""
+
+    __slots__ = ("args", "boolish", "chain", "const", "hi", "kind", "lo", "op", "slot")
 
     def __init__(
         self,
         kind: Kind,
-        fmt: str,
+        op: Op,
         args: tuple[Node, ...] = (),
         const: int | None = None,
         lo: int | None = None,
         hi: int | None = None,
     ) -> None:
         self.kind = kind
-        self.fmt = fmt
+        self.op = op
         self.args = args
         self.const = const
         self.lo, self.hi = (const, const) if const is not None else (lo, hi)
@@ -125,12 +131,12 @@ class SourceOps:
         self.taken = []
         self.splits = splits
 
-    def node(self, kind: Kind, fmt: str, args: tuple[Node, ...], lo: int | None = None, hi: int | None = None) -> Node:
-        key = (kind, fmt, *(id(a) for a in args))
+    def node(self, kind: Kind, op: Op, args: tuple[Node, ...], lo: int | None = None, hi: int | None = None) -> Node:
+        key = (kind, op, *(id(a) for a in args))
         got = self.table.get(key)
         if got is None:
             self.tick(1)
-            got = self.table[key] = Node(kind, fmt, args, lo=lo, hi=hi)
+            got = self.table[key] = Node(kind, op, args, lo=lo, hi=hi)
         return got
 
     def tick(self, work: int) -> None:
@@ -141,7 +147,7 @@ class SourceOps:
             self.budget.check("compiling the model")
 
     def leaf(self, slot: int, lo: int, hi: int) -> Node:
-        node = Node(Kind.LEAF, f"s[{slot}]", lo=lo, hi=hi)
+        node = Node(Kind.LEAF, slot, lo=lo, hi=hi)
         node.slot = slot
         return node
 
@@ -151,7 +157,7 @@ class SourceOps:
     def const(self, value: int) -> Node:
         got = self.consts.get(value)
         if got is None:
-            got = self.consts[value] = Node(Kind.CONST, repr(value), const=value)
+            got = self.consts[value] = Node(Kind.CONST, value, const=value)
         return got
 
     def value_of(self, v: Node) -> int | None:
@@ -162,7 +168,7 @@ class SourceOps:
             return self.const(1 - a.const)
         if a.kind is Kind.NOT and a.args[0].lo is not None and a.args[0].lo >= 0 and (a.args[0].hi or 0) <= 1:
             return a.args[0]
-        return self.node(Kind.NOT, "(not {0})", (a,), 0, 1)
+        return self.node(Kind.NOT, None, (a,), 0, 1)
 
     def and_(self, *args: Node) -> Node:
         return self.junction(Kind.AND, args)
@@ -193,10 +199,8 @@ class SourceOps:
             p = parts[0]
             if p.lo is not None and p.lo >= 0 and p.hi is not None and p.hi <= 1:
                 return p
-            return self.node(kind, "(1 if {0} else 0)", (p,), 0, 1)
-        word = " and " if kind is Kind.AND else " or "
-        fmt = "(" + word.join(f"{{{i}}}" for i in range(len(parts))) + ")"
-        return self.node(kind, fmt, tuple(parts), 0, 1)
+            return self.node(kind, None, (p,), 0, 1)  # a 0/1 of one part: `p != 0`
+        return self.node(kind, None, tuple(parts), 0, 1)
 
     @staticmethod
     def covers(parts: Sequence[Node]) -> bool:
@@ -225,12 +229,12 @@ class SourceOps:
             return self.const(0)
         if b.const is not None and a.lo == a.hi == b.const:
             return self.const(1)
-        return self.node(Kind.EQ, "({0} == {1})", (a, b), 0, 1)
+        return self.node(Kind.EQ, None, (a, b), 0, 1)
 
     def lt(self, a: Node, b: Node) -> Node:
         if a.const is not None and b.const is not None:
             return self.const(int(a.const < b.const))
-        return self.node(Kind.LT, "({0} < {1})", (a, b), 0, 1)
+        return self.node(Kind.LT, None, (a, b), 0, 1)
 
     def le(self, a: Node, b: Node) -> Node:
         if a.const is not None and b.const is not None:
@@ -239,7 +243,7 @@ class SourceOps:
             return self.const(1)
         if a.lo is not None and b.hi is not None and a.lo > b.hi:
             return self.const(0)
-        return self.node(Kind.LE, "({0} <= {1})", (a, b), 0, 1)
+        return self.node(Kind.LE, None, (a, b), 0, 1)
 
     def arith(self, a: Node, b: Node, sym: str, fn: Callable[[int, int], int]) -> Node:
         if a.const is not None and b.const is not None:
@@ -248,7 +252,7 @@ class SourceOps:
         if None not in (a.lo, a.hi, b.lo, b.hi):
             corners = [fn(x, y) for x, y in itertools.product((a.lo, a.hi), (b.lo, b.hi))]  # type: ignore[arg-type]
             lo, hi = min(corners), max(corners)
-        return self.node(Kind.ARITH, "({0} " + sym + " {1})", (a, b), lo, hi)
+        return self.node(Kind.ARITH, sym, (a, b), lo, hi)
 
     def add(self, a: Node, b: Node) -> Node:
         return self.arith(a, b, "+", lambda x, y: x + y)
@@ -276,7 +280,7 @@ class SourceOps:
             index = self.index(chain, lo, hi)
             if index is not None:
                 return index
-        node = self.node(Kind.ITE, "({1} if {0} else {2})", (cond, then, else_), lo, hi)
+        node = self.node(Kind.ITE, None, (cond, then, else_), lo, hi)
         node.chain = chain
         return node
 
@@ -308,9 +312,7 @@ class SourceOps:
         base = full[x.lo] - x.lo * stride
         if any(full[v] != base + v * stride for v in full):
             return None
-        offset = f" * {stride}" if stride != 1 else ""
-        plus = f" + {base}" if base else ""
-        return self.node(Kind.INDEX, "s[{0}" + offset + plus + "]", (x,), lo, hi)
+        return self.node(Kind.INDEX, (stride, base), (x,), lo, hi)
 
     @staticmethod
     def narrow(cond: Node, else_: Node) -> tuple[int, int]:
@@ -329,70 +331,5 @@ class SourceOps:
     def reach(self, roots: Sequence[Node], succ: Sequence[Sequence[Node]], size: int) -> list[Node]:
         args = (*roots, *(p for row in succ for p in row))
         nr, nf = len(roots), len(succ[0]) if succ else 0
-        root_src = ", ".join(f"{{{i}}}" for i in range(nr))
-        rows = []
-        for o in range(size):
-            cells = ", ".join(f"{{{nr + o * nf + k}}}" for k in range(nf))
-            rows.append(f"({cells},)")
-        fmt = f"_reach(({root_src},), ({', '.join(rows)},), {size})"
-        call = self.node(Kind.CALL, fmt, args)
-        return [self.node(Kind.ITEM, "{0}[" + str(o) + "]", (call,), 0, 1) for o in range(size)]
-
-
-INLINE_DEPTH = 40
-
-
-class Emitter:
-    """Straight-line statements computing some nodes: a node used more than once becomes a local
-    (`_N`), computed just before the first statement that needs it; a node used once is written
-    inline where it is used, unless its text would nest INLINE_DEPTH levels deep."""
-
-    def __init__(self, roots: Sequence[Node]) -> None:
-        self.uses: dict[int, int] = {}
-        self.names: dict[int, str] = {}
-        self.depths: dict[int, int] = {}  # nodes written inline: how deep their text nests
-        self.lines: list[str] = []
-        for r in roots:
-            self.uses[id(r)] = self.uses.get(id(r), 0) + 1
-        stack = list(roots)
-        seen: set[int] = set()
-        while stack:
-            node = stack.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            for a in node.args:
-                self.uses[id(a)] = self.uses.get(id(a), 0) + 1
-                stack.append(a)
-
-    def shared(self, node: Node) -> bool:
-        return node.kind not in (Kind.CONST, Kind.LEAF) and (self.uses.get(id(node), 0) > 1 or node.kind is Kind.CALL)
-
-    def expr(self, node: Node) -> str:
-        """The source of `node`, after emitting the locals it needs."""
-        if node.kind in (Kind.CONST, Kind.LEAF):
-            return node.fmt
-        name = self.names.get(id(node))
-        if name is not None:
-            return name
-        text = node.fmt.format(*(self.expr(a) for a in node.args))
-        # How deep the text nests: Python's parser refuses about 200 nested parentheses, so a deep
-        # expression is cut into locals every INLINE_DEPTH levels.
-        depth = 1 + max((self.depths.get(id(a), 0) for a in node.args), default=0)
-        if not self.shared(node) and depth < INLINE_DEPTH:
-            self.depths[id(node)] = depth
-            return text
-        name = self.names[id(node)] = f"_{len(self.names)}"
-        self.lines.append(f"{name} = {text}")
-        return name
-
-    def statement(self, template: str, *nodes: Node) -> list[str]:
-        """`template` with the nodes' source in its `{}`s, preceded by the locals they need."""
-        start = len(self.lines)
-        stmt = template.format(*(self.expr(node) for node in nodes))
-        return [*self.lines[start:], stmt]
-
-    def value(self, node: Node) -> str:
-        """The source of a value to store: bools become the ints 0 and 1 (NOTE(staging))."""
-        text = self.expr(node)
-        return f"(1 if {text} else 0)" if node.boolish else text
+        call = self.node(Kind.CALL, (nr, nf, size), args)
+        return [self.node(Kind.ITEM, o, (call,), 0, 1) for o in range(size)]

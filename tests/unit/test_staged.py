@@ -16,6 +16,7 @@ from gcverify.pipeline import load_spec
 from gcverify.semantics.model import Model
 from gcverify.semantics.staged import Kind, SourceOps
 from gcverify.semantics.state import State
+from gcverify.semantics.targets import PythonTarget
 from tests.helpers import spec_from_text
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
@@ -56,7 +57,7 @@ def test_compiled_source_reads_a_computed_key_as_one_index() -> None:
     cells = [ops.leaf(10 + k, 0, 2) for k in range(3)]
     value = ops.ite(ops.eq(key, ops.const(0)), cells[0], ops.ite(ops.eq(key, ops.const(1)), cells[1], cells[2]))
     assert value.kind is Kind.INDEX
-    assert value.fmt.format("x") == "s[x + 10]"
+    assert PythonTarget(1).expr(value, ["x"]) == "s[x + 10]"
 
 
 def test_staged_folding_matches_concrete_ops() -> None:
