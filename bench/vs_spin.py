@@ -214,7 +214,10 @@ def build_pan(model: str, size: Size, cfg: SpinConfig, work: Path) -> tuple[Path
 
 
 def _must(cmd: list[str], cwd: Path) -> None:
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    try:
+        done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    except OSError as e:  # not installed: the run's cell says so (e.g. `apt-get install -y rumur`)
+        raise RuntimeError(f"{cmd[0]}: {e.strerror}") from None
     if done.returncode != 0:
         raise RuntimeError(f"{shlex.join(cmd)} failed: {(done.stderr or done.stdout).strip()[:300]}")
 
