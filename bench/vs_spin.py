@@ -1,26 +1,36 @@
-"""gcverify side by side with SPIN on three zoo models: the same state space, then each tool at its best.
+"""gcverify side by side with SPIN and Rumur on three zoo models: the same state space, then each tool at its best.
 
     python bench/vs_spin.py [--objects 3,4,5,6] [--mutators 1,2] [--timeout 60] [--out bench/results/vs_spin.md]
                             [--same 2x1,2x2,3x1] [--same-timeout 300] [--workers N] [--symmetry default|on|off]
-                            [--gcverify-max-objects K] [--tools spin,gcverify] [--models a,b]
+                            [--gcverify-max-objects K] [--tools spin,rumur,gcverify-native,gcverify-python]
+                            [--models a,b] [--rumur-symmetry heuristic|exhaustive|off] [--rumur-threads T]
 
-The models are specs/barriers/{dijkstra_rescan,hybrid,dijkstra_no_rescan}.gcv and their Promela
-translations in bench/promela/ (gc_lib.pml says how a SPIN state maps to a gcverify state).  Three
-parts:
-1. *Same state space*: at small sizes (--same, OBJECTSxMUTATORS), gcverify's reachable state count
-   without symmetry reduction (and with --deadlock, so that it explores everything even after every
-   invariant is violated) next to SPIN's "states, stored" with -DNOREDUCE and with partial-order
-   reduction on.
+The models are specs/barriers/{dijkstra_rescan,hybrid,dijkstra_no_rescan}.gcv, their Promela
+translations in bench/promela/ (gc_lib.pml says how a SPIN state maps to a gcverify state) and, for
+the first two, their Murphi translations in bench/murphi/ (the same mapping, nil as `undefined`,
+objects and mutators as scalarsets).  gcverify runs once per explorer (`--explorer native` and
+`--explorer python`, when `gcverify check --help` has --explorer; without it, the one Python
+explorer, under the name gcverify-python).  Parts:
+1. *Exact mode, the same state space*: at small sizes (--same, OBJECTSxMUTATORS), gcverify's
+   reachable state count without symmetry reduction (and with --deadlock, so that it explores
+   everything even after every invariant is violated) next to SPIN's "states, stored" with
+   -DNOREDUCE and with partial-order reduction on, and Rumur's state count with
+   `--symmetry-reduction off`; states and seconds.  Then the same sizes with symmetry: gcverify's
+   canonical states and orbit sum next to Rumur's exhaustive (canonical) and heuristic symmetry.
 2. *Best settings*: SPIN as a user would run it (spin -a; gcc -O2 -DSAFETY; POR on; pan's stack
    and hash table sized from the run at the previous OBJECTS, the stack raised tenfold and pan rerun
-   when it reports "max search depth too small"), and gcverify with its defaults plus
+   when it reports "max search depth too small"); Rumur with its default heuristic symmetry
+   reduction (rumur; gcc -O3; one thread unless --rumur-threads); gcverify with its defaults plus
    --workers/--symmetry/--max-memory when asked and supported (detected from `gcverify check --help`).
-   Once a tool ends without a verdict (--timeout, memory) at some OBJECTS, it is not run at larger
-   OBJECTS for that model and MUTATORS.
-3. The largest OBJECTS each tool finishes within --timeout, and the growth of states and seconds.
+   SPIN's and Rumur's builds are not timed; neither is the native explorer's compilation (a first
+   run with --max-states 1 fills its cache; the notes give its time).  Once a tool ends without a
+   verdict (--timeout, memory) at some OBJECTS, it is not run at larger OBJECTS for that model and
+   MUTATORS.  Ratio columns: a gcverify run's time over SPIN's and over Rumur's.
+3. The largest OBJECTS each tool finishes within --timeout, the growth of states and seconds, and
+   issue 14's targets with what this run measured of them.
 
-Owns: building and running SPIN, measuring every run (wall seconds of the checker process alone,
-and its peak resident memory: the larger of the kernel's ru_maxrss for the processes a forked
+Owns: building and running SPIN and Rumur, measuring every run (wall seconds of the checker process
+alone, and its peak resident memory: the larger of the kernel's ru_maxrss for the processes a forked
 child waited for and a sampled sum over the checker's process tree, so that worker processes
 count), and rendering one Markdown document, printed and written to --out.  A run that hits its
 time limit shows as "> N s", never as an exception.
@@ -51,6 +61,7 @@ from typing import Any, TypeVar
 from runner import ROOT, gcverify  # bench/runner.py (the script's own folder is on sys.path)
 
 PROMELA = ROOT / "bench" / "promela"
+MURPHI = ROOT / "bench" / "murphi"
 MODELS = ("dijkstra_rescan", "hybrid", "dijkstra_no_rescan")
 T = TypeVar("T")
 
@@ -72,6 +83,7 @@ class Run:
     agrees: bool | None = None  # with the spec's `expect` lines
     complete: bool = False  # every reachable state was explored
     depth: int | None = None  # SPIN: the deepest DFS stack it reached
+    orbits: int | None = None  # gcverify with symmetry: the states its canonical ones stand for
     note: str = ""
 
 
@@ -202,7 +214,10 @@ def build_pan(model: str, size: Size, cfg: SpinConfig, work: Path) -> tuple[Path
 
 
 def _must(cmd: list[str], cwd: Path) -> None:
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    try:
+        done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    except OSError as e:  # not installed: the run's cell says so (e.g. `apt-get install -y rumur`)
+        raise RuntimeError(f"{cmd[0]}: {e.strerror}") from None
     if done.returncode != 0:
         raise RuntimeError(f"{shlex.join(cmd)} failed: {(done.stderr or done.stdout).strip()[:300]}")
 
@@ -310,6 +325,105 @@ def _spin_result(text: str, seconds: float, peak: float | None, expected: frozen
     )
 
 
+# ---------------------------------------------------------------- Rumur
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RumurConfig:
+    symmetry: str = "heuristic"  # rumur --symmetry-reduction: off, heuristic (Rumur's default) or exhaustive
+    check: bool = True  # the model's invariants (False: its top-level `invariant` lines are dropped)
+    threads: int = 1
+
+
+def has_murphi(model: str) -> bool:
+    return (MURPHI / f"{model}.m").exists()
+
+
+def murphi_source(model: str, size: Size, check: bool) -> str:
+    """bench/murphi/MODEL.m at `size`: its `OBJECTS: k;` and `MUTATORS: m;` constants rewritten."""
+    text = (MURPHI / f"{model}.m").read_text(encoding="utf-8")
+    for name, value in (("OBJECTS", size.objects), ("MUTATORS", size.mutators)):
+        text, n = re.subn(rf"^(\s*{name}\s*:\s*)\d+\s*;", rf"\g<1>{value};", text, flags=re.M)
+        if n != 1:
+            raise RuntimeError(f"{model}.m: expected one `{name}: N;` constant, found {n}")
+    return text if check else re.sub(r"^invariant\b.*$", "", text, flags=re.M)
+
+
+def build_rumur(model: str, size: Size, cfg: RumurConfig, work: Path) -> tuple[Path, float]:
+    """rumur and gcc in a folder of their own: the verifier and the seconds the build took."""
+    tag = f"rumur-{model}-{size}-{cfg.symmetry}-{'check' if cfg.check else 'nocheck'}-t{cfg.threads}"
+    out = work / tag
+    verifier = out / "verifier"
+    if verifier.exists():
+        return verifier, float((out / "build-seconds").read_text())
+    out.mkdir(parents=True)
+    (out / "model.m").write_text(murphi_source(model, size, cfg.check), encoding="utf-8")
+    start = time.monotonic()
+    rumur = ["rumur", "--quiet", "--threads", str(cfg.threads), "--symmetry-reduction", cfg.symmetry]
+    # gcverify checks no deadlocks unless asked: neither does Rumur here (its default would stop at one)
+    _must([*rumur, "--deadlock-detection", "off", "--output", "model.c", "model.m"], out)
+    _must(["gcc", "-O3", "-w", "-o", "verifier", "model.c", "-lpthread"], out)
+    seconds = time.monotonic() - start
+    (out / "build-seconds").write_text(f"{seconds:.3f}")
+    return verifier, seconds
+
+
+def _timed(cmd: list[str], cwd: Path, limit: float) -> Callable[[], tuple[str | None, float]]:
+    """The child's job: `cmd` within `limit` seconds; its output (None on timeout) and wall seconds."""
+
+    def work() -> tuple[str | None, float]:
+        start = time.monotonic()
+        try:
+            done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=limit, check=False)
+        except subprocess.TimeoutExpired:
+            return None, time.monotonic() - start
+        return done.stdout + done.stderr, time.monotonic() - start
+
+    return work
+
+
+def run_rumur(model: str, size: Size, cfg: RumurConfig, work: Path, limit: float) -> Run:
+    try:
+        verifier, build = build_rumur(model, size, cfg, work)
+    except RuntimeError as e:
+        return Run(tool="Rumur", states=None, seconds=0.0, peak_mb=None, verdict=f"error: {e}")
+    got, peak = measured(_timed([str(verifier)], verifier.parent, limit), limit)
+    if got is None:
+        return Run(tool="Rumur", states=None, seconds=0.0, peak_mb=peak, verdict="no answer")
+    text, seconds = got
+    note = f"build {build:.1f} s; symmetry {cfg.symmetry}; {cfg.threads} thread{'s' if cfg.threads > 1 else ''}"
+    if text is None:
+        return Run(tool="Rumur", states=None, seconds=seconds, peak_mb=peak, verdict="", timed_out=True, note=note)
+    return _rumur_result(text, seconds, peak, expected_violated(model) if cfg.check else frozenset(), note)
+
+
+def _rumur_result(text: str, seconds: float, peak: float | None, expected: frozenset[str], note: str) -> Run:
+    counted = re.search(r"(\d+) states, (\d+) rules fired", text)
+    states = int(counted.group(1)) if counted else None
+    bits = re.search(r"size of each state is (\d+) bits", text)
+    if bits:
+        note += f"; state {bits.group(1)} bits"
+    failed = re.findall(r'invariant "(\w+)" failed', text)
+    if "No error found" in text and states is not None:
+        verdict, agrees, complete = "all hold", not expected, True
+    elif failed:
+        verdict, agrees, complete = ", ".join(f"{p} ✗" for p in failed), all(p in expected for p in failed), False
+    else:
+        said = re.search(r"error trace for the error:\s*\n\s*(.+)", text) or re.search(r"(?im)^(.*error.*)$", text)
+        verdict, agrees, complete = f"error: {said.group(1).strip() if said else '?'}", False, False
+    return Run(
+        tool="Rumur",
+        decided=complete or bool(failed),
+        states=states,
+        seconds=seconds,
+        peak_mb=peak,
+        verdict=verdict,
+        agrees=agrees,
+        complete=complete,
+        note=note,
+    )
+
+
 # ---------------------------------------------------------------- gcverify
 
 
@@ -317,6 +431,12 @@ def _spin_result(text: str, seconds: float, peak: float | None, expected: frozen
 class GcvConfig:
     flags: tuple[str, ...] = ()  # --workers, --symmetry/--no-symmetry, --max-memory as supported
     exhaustive: bool = False  # --deadlock: explore everything even once every invariant is violated
+    explorer: str | None = None  # `--explorer` value; None: this gcverify has one explorer (Python)
+
+    def args(self, model: str, size: Size) -> list[str]:
+        out = ["check", f"specs/barriers/{model}.gcv", "--set", f"OBJECTS={size.objects}"]
+        out += ["--set", f"MUTATORS={size.mutators}", *self.flags] + (["--deadlock"] if self.exhaustive else [])
+        return out + (["--explorer", self.explorer] if self.explorer else [])
 
 
 def gcverify_help() -> str:
@@ -326,18 +446,33 @@ def gcverify_help() -> str:
     return done.stdout
 
 
+def _search_stats(doc: dict[str, Any] | None) -> dict[str, Any]:
+    specs: list[dict[str, Any]] = doc["specs"] if doc else []
+    return (specs[0].get("search") or {}) if specs else {}
+
+
 def run_gcverify(model: str, size: Size, cfg: GcvConfig, limit: float) -> Run:
-    args = ["check", f"specs/barriers/{model}.gcv", "--set", f"OBJECTS={size.objects}"]
-    args += ["--set", f"MUTATORS={size.mutators}", *cfg.flags] + (["--deadlock"] if cfg.exhaustive else [])
+    args = cfg.args(model, size)
+    tool = f"gcverify {cfg.explorer or 'python'}"
+    notes: list[str] = []
+    if cfg.explorer == "native":  # compile (or find in the cache) the model's C first, untimed: as SPIN's build
+        warm_doc, warm_seconds, _code, _err = gcverify([*args, "--max-states", "1"], limit)
+        compiled = _search_stats(warm_doc).get("compile_seconds")
+        what = f"compiled in {compiled:.1f} s" if isinstance(compiled, int | float) and compiled else "cached"
+        notes.append(f"first run (--max-states 1) {warm_seconds:.1f} s, {what}")
     got, peak = measured(lambda: gcverify(args, limit), limit)
     if got is None:
-        return Run(tool="gcverify", states=None, seconds=0.0, peak_mb=peak, verdict="no answer")
+        return Run(tool=tool, states=None, seconds=0.0, peak_mb=peak, verdict="no answer", note="; ".join(notes))
     doc, seconds, code, err = got
     if code is None:
-        return Run(tool="gcverify", states=None, seconds=seconds, peak_mb=peak, verdict="", timed_out=True)
+        return Run(
+            tool=tool, states=None, seconds=seconds, peak_mb=peak, verdict="", timed_out=True, note="; ".join(notes)
+        )
     specs: list[dict[str, Any]] = doc["specs"] if doc else []
     if not specs:
-        return Run(tool="gcverify", states=None, seconds=seconds, peak_mb=peak, verdict=f"error: {err}")
+        return Run(
+            tool=tool, states=None, seconds=seconds, peak_mb=peak, verdict=f"error: {err}", note="; ".join(notes)
+        )
     spec = specs[0]
     results: list[dict[str, Any]] = spec["results"]
     bad = [f"{r['property']} ✗{r['depth']}" for r in results if r["verdict"] == "violated"]
@@ -345,8 +480,16 @@ def run_gcverify(model: str, size: Size, cfg: GcvConfig, limit: float) -> Run:
     verdict = ", ".join(bad) or "all hold"
     if unknown:
         verdict += f"; unknown: {', '.join(unknown)}"
+    search = _search_stats(doc)
+    ran = search.get("explorer")
+    if cfg.explorer and ran and ran != cfg.explorer:  # e.g. no C compiler: gcverify fell back to Python
+        notes.append(f"the {ran} explorer ran")
+    compiled = search.get("compile_seconds")
+    if isinstance(compiled, int | float) and compiled:
+        notes.append(f"compiled in {compiled:.1f} s during the timed run")
+    orbits = search.get("unreduced_states")
     return Run(
-        tool="gcverify",
+        tool=tool,
         decided=not unknown,
         states=int(spec["states"]),
         seconds=seconds,
@@ -354,10 +497,81 @@ def run_gcverify(model: str, size: Size, cfg: GcvConfig, limit: float) -> Run:
         verdict=verdict,
         agrees=all(bool(r.get("met")) for r in results) and not unknown,
         complete=bool(spec.get("complete")),
+        orbits=int(orbits) if isinstance(orbits, int) else None,
+        note="; ".join(notes),
     )
 
 
-# ---------------------------------------------------------------- the three parts
+# ---------------------------------------------------------------- the tools
+
+
+TOOLS = ("spin", "rumur", "gcverify-native", "gcverify-python")
+NAMES = {"spin": "SPIN", "rumur": "Rumur", "gcverify-native": "gcverify native", "gcverify-python": "gcverify python"}
+GCVERIFY = ("gcverify-native", "gcverify-python")
+
+
+def parse_tools(text: str) -> list[str]:
+    """--tools: names from TOOLS; `gcverify` stands for both explorers."""
+    out: list[str] = []
+    for name in (x.strip() for x in text.split(",") if x.strip()):
+        for tool in GCVERIFY if name == "gcverify" else (name,):
+            if tool not in out:
+                out.append(tool)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What the run needs to know about this gcverify and the options, computed once."""
+
+    explorers: dict[str, str | None]  # gcverify tool -> its --explorer value (None: no such option)
+    best_flags: tuple[str, ...]
+    exact_flags: tuple[str, ...]  # no symmetry
+    symmetric_flags: tuple[str, ...]  # symmetry on, for the orbit comparison
+    notes: list[str]
+
+
+def setup(args: argparse.Namespace, help_text: str) -> Setup:
+    """The gcverify flags for each part and each explorer, and notes on what this gcverify lacks."""
+    notes: list[str] = []
+    best_flags: list[str] = []
+    exact_flags: list[str] = []
+    symmetric_flags: list[str] = []
+    if args.workers is not None:
+        if "--workers" in help_text:
+            best_flags += ["--workers", str(args.workers)]
+        else:
+            notes.append(f"--workers {args.workers} asked, but this gcverify has no --workers: not passed")
+    has_symmetry = "--symmetry" in help_text or "--no-symmetry" in help_text
+    if args.symmetry != "default":
+        if has_symmetry:
+            best_flags.append("--symmetry" if args.symmetry == "on" else "--no-symmetry")
+        else:
+            notes.append(f"--symmetry {args.symmetry} asked, but this gcverify has no such flag: not passed")
+    if has_symmetry:
+        exact_flags.append("--no-symmetry")
+        symmetric_flags.append("--symmetry")
+    else:
+        notes.append("this gcverify has no --no-symmetry flag: its explorer has no symmetry reduction yet")
+    if args.gcverify_max_memory and "--max-memory" in help_text:
+        best_flags += ["--max-memory", args.gcverify_max_memory]
+    explorers: dict[str, str | None] = {}
+    has_explorer = "--explorer" in help_text
+    for tool in GCVERIFY:
+        if tool not in args.tools:
+            continue
+        if has_explorer:
+            explorers[tool] = tool.removeprefix("gcverify-")
+        elif tool == "gcverify-python":
+            explorers[tool] = None
+        else:
+            notes.append("this gcverify has no --explorer option (no native explorer): gcverify-native not run")
+    return Setup(
+        explorers, tuple(best_flags), tuple(exact_flags), tuple(symmetric_flags) if has_symmetry else (), notes
+    )
+
+
+# ---------------------------------------------------------------- the parts
 
 
 def fmt_seconds(run: Run, limit: float) -> str:
@@ -368,67 +582,187 @@ def fmt_states(run: Run) -> str:
     return f"{run.states:,}" if run.states is not None else "–"
 
 
-def same_space(models: list[str], sizes: list[Size], work: Path, gcv: GcvConfig, limit: float) -> list[str]:
-    lines = [
-        "| model | OBJECTS | MUTATORS | gcverify, no symmetry | SPIN -DNOREDUCE | SPIN, POR on | same? |",
-        "|---|---|---|---|---|---|---|",
-    ]
+Row = dict[str, Run | str]
+Table = dict[tuple[str, Size], Row]
+
+
+def same_space(models: list[str], args: argparse.Namespace, work: Path, su: Setup) -> tuple[Table, Table]:
+    """Exact mode (no symmetry reduction anywhere) and symmetry at the --same sizes.
+
+    Keys of the exact table's rows: the gcverify tools, spin-noreduce, spin-por, rumur-off; of the
+    symmetric one: the gcverify tools, rumur-exhaustive, rumur-heuristic.  A run undecided at some
+    OBJECTS is not run at larger OBJECTS with the same MUTATORS."""
+    exact: Table = {}
+    symmetric: Table = {}
+    stopped: dict[tuple[str, str, int], int] = {}
     for model in models:
-        violated = bool(expected_violated(model))
-        for size in sizes:
-            # A violated model is compared without its asserts (-DNOCHECK): pan would stop at the first one.
-            plain = SpinConfig(reduce=False, check=not violated)
-            s = run_spin(model, size, plain, work, limit, PanSize())
-            if s.complete:  # else there is nothing to compare with: spare the other two runs
-                por = run_spin(model, size, SpinConfig(reduce=True, check=not violated), work, limit, PanSize())
-                g = run_gcverify(model, size, gcv, limit)
-                cells = f"{_count(g, limit)} | {_count(s, limit)} | {_count(por, limit)} | {_same(g, s)}"
-            else:
-                cells = f"not run | {_count(s, limit)} | not run | –"
-            lines.append(f"| {model} | {size.objects} | {size.mutators} | {cells} |")
-            print(lines[-1], flush=True)
-    return lines
+        for size in args.same_sizes:
+            rows: dict[bool, Row] = {False: {}, True: {}}
+            for key, reduced in _same_runs(args.tools, su):
+                name = key.removesuffix("-sym")
+                at = stopped.get((model, key, size.mutators))
+                if key.startswith("rumur") and not has_murphi(model):
+                    rows[reduced][name] = "no Murphi model"
+                elif at is not None and size.objects >= at:
+                    rows[reduced][name] = f"not run (undecided at OBJECTS={at})"
+                else:
+                    run = _same_run(key, model, size, args, work, su)
+                    rows[reduced][name] = run
+                    if not run.decided:
+                        stopped[(model, key, size.mutators)] = size.objects
+            exact[(model, size)], symmetric[(model, size)] = rows[False], rows[True]
+            for label, row in (("exact", rows[False]), ("symmetry", rows[True])):
+                text = "; ".join(f"{k} {_brief(v, args.same_timeout)}" for k, v in row.items())
+                print(f"{model} {size} {label}: {text}", flush=True)
+    return exact, symmetric
 
 
-def _count(run: Run, limit: float) -> str:
+def _same_runs(tools: list[str], su: Setup) -> list[tuple[str, bool]]:
+    """The runs of the state-space comparison, in --tools order: (key, with symmetry reduction?)."""
+    out: list[tuple[str, bool]] = []
+    for tool in tools:
+        if tool == "spin":
+            out += [("spin-noreduce", False), ("spin-por", False)]
+        elif tool == "rumur":
+            out += [("rumur-off", False), ("rumur-exhaustive", True), ("rumur-heuristic", True)]
+        elif tool in su.explorers:
+            out += [(tool, False)] + ([(f"{tool}-sym", True)] if su.symmetric_flags else [])
+    return out
+
+
+def _same_run(key: str, model: str, size: Size, args: argparse.Namespace, work: Path, su: Setup) -> Run:
+    # A violated model is compared without its invariants (-DNOCHECK; Rumur's dropped): pan and Rumur
+    # would stop at the first violation.
+    check = not expected_violated(model)
+    limit = args.same_timeout
+    if key.startswith("spin-"):
+        return run_spin(model, size, SpinConfig(reduce=key == "spin-por", check=check), work, limit, PanSize())
+    if key.startswith("rumur-"):
+        cfg = RumurConfig(symmetry=key.removeprefix("rumur-"), check=check, threads=args.rumur_threads)
+        return run_rumur(model, size, cfg, work, limit)
+    tool = key.removesuffix("-sym")
+    flags = su.symmetric_flags if key.endswith("-sym") else su.exact_flags
+    return run_gcverify(model, size, GcvConfig(flags=flags, exhaustive=True, explorer=su.explorers[tool]), limit)
+
+
+EXACT_COLUMNS = {
+    "gcverify-native": "gcverify native, no symmetry",
+    "gcverify-python": "gcverify python, no symmetry",
+    "spin-noreduce": "SPIN -DNOREDUCE",
+    "spin-por": "SPIN, POR on",
+    "rumur-off": "Rumur, no symmetry",
+}
+
+
+def _count(run: Run | str | None, limit: float) -> str:
+    if run is None:
+        return "–"
+    if isinstance(run, str):
+        return run
     if run.timed_out:
         return f"> {limit:g} s"
     if not run.decided and run.verdict:
         return run.verdict
     partial = "" if run.complete else " (stopped early)"
-    return f"{fmt_states(run)}{partial}, {run.seconds:.1f} s"
+    return f"{fmt_states(run)}{partial}, {run.seconds:.2f} s"
 
 
-def _same(g: Run, s: Run) -> str:
-    if not (g.complete and s.complete) or g.states is None or s.states is None:
-        return "–"
-    return "equal" if g.states == s.states else f"differ by {s.states - g.states:+,}"
+def _complete(run: Run | str | None) -> Run | None:
+    return run if isinstance(run, Run) and run.complete and run.states is not None else None
 
 
-Table = dict[tuple[str, Size], dict[str, Run | str]]
+def _ratio(a: Run | str | None, b: Run | str | None) -> str:
+    """a's wall seconds over b's, for two runs that both decided."""
+    if not (isinstance(a, Run) and isinstance(b, Run) and a.decided and b.decided and b.seconds > 0):
+        return ""
+    return f"{a.seconds / b.seconds:,.2f}×"
 
 
-def best(models: list[str], args: argparse.Namespace, work: Path, gcv: GcvConfig, spin_cfg: SpinConfig) -> Table:
-    """Each model x MUTATORS x OBJECTS, SPIN then gcverify; a string says why a run was skipped."""
+def exact_table(table: Table, limit: float) -> list[str]:
+    keys = [k for k in EXACT_COLUMNS if any(k in row for row in table.values())]
+    ratios = [(g, o) for g in GCVERIFY if g in keys for o in ("spin-noreduce", "rumur-off") if o in keys]
+    head = [EXACT_COLUMNS[k] for k in keys] + ["same states?"]
+    head += [f"{NAMES[g].removeprefix('gcverify ')} ÷ {EXACT_COLUMNS[o].split(',')[0]}" for g, o in ratios]
+    lines = [
+        "| model | OBJECTS | MUTATORS | " + " | ".join(head) + " |",
+        "|---" * (3 + len(head)) + "|",
+    ]
+    for (model, size), row in table.items():
+        counts = {k: r.states for k in keys if (r := _complete(row.get(k))) is not None}
+        if len(counts) < 2:
+            same = "–"
+        elif len(set(counts.values())) == 1:
+            same = "equal"
+        else:
+            same = "DIFFER: " + ", ".join(f"{EXACT_COLUMNS[k]} {v:,}" for k, v in counts.items())
+        cells = [_count(row.get(k), limit) for k in keys] + [same]
+        cells += [_ratio(row.get(g), row.get(o)) for g, o in ratios]
+        lines.append(f"| {model} | {size.objects} | {size.mutators} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def symmetry_table(symmetric: Table, exact: Table, limit: float) -> list[str]:
+    gcv = [g for g in GCVERIFY if any(g in row for row in symmetric.values())]
+    rumur = [k for k in ("rumur-exhaustive", "rumur-heuristic") if any(k in row for row in symmetric.values())]
+    head = [f"{NAMES[g]}: canonical states (orbit sum), s" for g in gcv]
+    head += ["Rumur, exhaustive symmetry", "Rumur, heuristic symmetry"][: len(rumur)] if rumur else []
+    head += ["same?"]
+    lines = ["| model | OBJECTS | MUTATORS | " + " | ".join(head) + " |", "|---" * (3 + len(head)) + "|"]
+    for (model, size), row in symmetric.items():
+        cells = []
+        for g in gcv:
+            run = row.get(g)
+            text = _count(run, limit)
+            if isinstance(run, Run) and run.complete and run.orbits is not None:
+                text = f"{fmt_states(run)} ({run.orbits:,}), {run.seconds:.2f} s"
+            cells.append(text)
+        cells += [_count(row.get(k), limit) for k in rumur]
+        checks: list[str] = []
+        exhaustive = _complete(row.get("rumur-exhaustive"))
+        plain = [r.states for k in EXACT_COLUMNS if (r := _complete(exact.get((model, size), {}).get(k)))]
+        for g in gcv:
+            run = _complete(row.get(g))
+            if run is None:
+                continue
+            if exhaustive is not None:
+                ok = run.states == exhaustive.states
+                checks.append(f"canonical {'=' if ok else '≠'} Rumur exhaustive")
+            if run.orbits is not None and plain:
+                ok = all(run.orbits == p for p in plain)
+                checks.append(f"orbit sum {'=' if ok else '≠'} exact count")
+        cells.append("; ".join(dict.fromkeys(checks)) or "–")
+        lines.append(f"| {model} | {size.objects} | {size.mutators} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def best(models: list[str], args: argparse.Namespace, work: Path, su: Setup, spin_cfg: SpinConfig) -> Table:
+    """Each model x MUTATORS x OBJECTS, each tool in --tools order; a string says why a run was skipped."""
     out: Table = {}
+    rumur_cfg = RumurConfig(symmetry=args.rumur_symmetry, threads=args.rumur_threads)
     for model in models:
         for m in args.mutators:
             stopped: dict[str, int] = {}
             sized = PanSize()
             for k in args.objects:
                 size = Size(k, m)
-                row: dict[str, Run | str] = {}
+                row: Row = {}
                 for tool in args.tools:
                     if tool in stopped:
                         row[tool] = f"not run (undecided at OBJECTS={stopped[tool]})"
-                    elif tool == "gcverify" and args.gcverify_max_objects and k > args.gcverify_max_objects:
+                    elif tool in GCVERIFY and tool not in su.explorers:
+                        continue
+                    elif tool in GCVERIFY and args.gcverify_max_objects and k > args.gcverify_max_objects:
                         row[tool] = f"not run (--gcverify-max-objects {args.gcverify_max_objects})"
+                    elif tool == "rumur" and not has_murphi(model):
+                        row[tool] = "no Murphi model"
                     else:
-                        run = (
-                            run_spin(model, size, spin_cfg, work, args.timeout, sized)
-                            if tool == "spin"
-                            else run_gcverify(model, size, gcv, args.timeout)
-                        )
+                        if tool == "spin":
+                            run = run_spin(model, size, spin_cfg, work, args.timeout, sized)
+                        elif tool == "rumur":
+                            run = run_rumur(model, size, rumur_cfg, work, args.timeout)
+                        else:
+                            cfg = GcvConfig(flags=su.best_flags, explorer=su.explorers[tool])
+                            run = run_gcverify(model, size, cfg, args.timeout)
                         row[tool] = run
                         if not run.decided:
                             stopped[tool] = k
@@ -449,34 +783,38 @@ def _brief(run: Run | str, limit: float) -> str:
 def best_table(table: Table, limit: float) -> list[str]:
     lines = [
         "| model | OBJECTS | MUTATORS | tool | states stored | wall s | peak MB | verdict "
-        "| time gcverify/SPIN | memory gcverify/SPIN | notes |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| time ÷ SPIN | time ÷ Rumur | memory ÷ SPIN | notes |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for (model, size), row in table.items():
-        spin = row.get("spin")
+        spin, rumur = row.get("spin"), row.get("rumur")
         for tool, run in row.items():
-            name = "SPIN" if tool == "spin" else "gcverify"
-            head = f"| {model} | {size.objects} | {size.mutators} | {name} "
+            head = f"| {model} | {size.objects} | {size.mutators} | {NAMES[tool]} "
             if isinstance(run, str):
-                lines.append(head + f"| – | – | – | {run} | | | |")
+                lines.append(head + f"| – | – | – | {run} | | | | |")
                 continue
-            ratio_t = ratio_m = ""
-            if tool == "gcverify" and isinstance(spin, Run) and spin.decided and run.decided:
-                ratio_t = f"{run.seconds / spin.seconds:,.1f}×" if spin.seconds > 0 else ""
-                ratio_m = f"{run.peak_mb / spin.peak_mb:,.2f}×" if run.peak_mb and spin.peak_mb else ""
+            ratio_t = ratio_r = ratio_m = ""
+            if tool in GCVERIFY:
+                ratio_t, ratio_r = _ratio(run, spin), _ratio(run, rumur)
+                if isinstance(spin, Run) and spin.decided and run.decided and run.peak_mb and spin.peak_mb:
+                    ratio_m = f"{run.peak_mb / spin.peak_mb:,.2f}×"
             verdict = f"> {limit:g} s" if run.timed_out else run.verdict
             mark = {True: " (as expected)", False: " (NOT as expected)", None: ""}[run.agrees]
             peak = f"{run.peak_mb:,.0f}" if run.peak_mb else "–"
             lines.append(
                 head + f"| {fmt_states(run)} | {fmt_seconds(run, limit)} | {peak} | {verdict}{mark} "
-                f"| {ratio_t} | {ratio_m} | {run.note} |"
+                f"| {ratio_t} | {ratio_r} | {ratio_m} | {run.note} |"
             )
     return lines
 
 
+def _tools_in(table: Table, tools: list[str]) -> list[str]:
+    return [t for t in tools if any(t in row for row in table.values())]
+
+
 def largest_table(table: Table, tools: list[str], limit: float) -> list[str]:
-    names = ["SPIN" if t == "spin" else "gcverify" for t in tools]
-    lines = [f"| model | MUTATORS | {' | '.join(names)} |", "|---" * (2 + len(tools)) + "|"]
+    tools = _tools_in(table, tools)
+    lines = [f"| model | MUTATORS | {' | '.join(NAMES[t] for t in tools)} |", "|---" * (2 + len(tools)) + "|"]
     keys = sorted({(model, size.mutators) for model, size in table}, key=lambda x: (MODELS.index(x[0]), x[1]))
     for model, m in keys:
         cells = []
@@ -485,11 +823,13 @@ def largest_table(table: Table, tools: list[str], limit: float) -> list[str]:
             done = [k for k, r in runs if isinstance(r, Run) and r.decided]
             tried = [k for k, r in runs if isinstance(r, Run)]
             best_k = max(done) if done else None
-            if best_k is None:
+            if not tried:
+                cells.append(next((r for _, r in runs if isinstance(r, str)), "–"))
+            elif best_k is None:
                 cells.append(f"none within {limit:g} s")
             elif best_k == max(k for k, _ in runs):
                 cells.append(f"≥ {best_k} (the largest asked)")
-            elif tried and best_k == max(tried):
+            elif best_k == max(tried):
                 cells.append(f"≥ {best_k} (not run above)")
             else:
                 cells.append(str(best_k))
@@ -497,14 +837,14 @@ def largest_table(table: Table, tools: list[str], limit: float) -> list[str]:
     return lines
 
 
-def growth_table(table: Table, objects: list[int], limit: float) -> list[str]:
+def growth_table(table: Table, objects: list[int], tools: list[str], limit: float) -> list[str]:
     lines = [
         "| model | MUTATORS | tool | " + " | ".join(f"OBJECTS={k}" for k in objects) + " |",
         "|---" * (3 + len(objects)) + "|",
     ]
     keys = sorted({(model, size.mutators) for model, size in table}, key=lambda x: (MODELS.index(x[0]), x[1]))
     for model, m in keys:
-        for tool in ("spin", "gcverify"):
+        for tool in tools:
             cells = []
             for k in objects:
                 run = table.get((model, Size(k, m)), {}).get(tool)
@@ -517,37 +857,84 @@ def growth_table(table: Table, objects: list[int], limit: float) -> list[str]:
                 else:
                     cells.append(f"{fmt_states(run)} / {run.seconds:.2f} s")
             if any(c != "–" for c in cells):
-                name = "SPIN" if tool == "spin" else "gcverify"
-                lines.append(f"| {model} | {m} | {name} | " + " | ".join(cells) + " |")
+                lines.append(f"| {model} | {m} | {NAMES[tool]} | " + " | ".join(cells) + " |")
+    return lines
+
+
+# ---------------------------------------------------------------- issue 14's targets
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    text: str
+    model: str
+    size: Size
+    part: str  # "exact" or "best"
+    versus: str | None  # the run in the same row it is compared with, or None for an absolute bound
+    bound: float  # the largest ratio (versus a run) or wall seconds (absolute) that meets it
+
+
+TARGETS = (
+    Target(
+        "exact mode: SPIN -DNOREDUCE's states, ≤ 1.0× its time",
+        "dijkstra_rescan",
+        Size(4, 1),
+        "exact",
+        "spin-noreduce",
+        1.0,
+    ),
+    Target(
+        "exact mode: SPIN -DNOREDUCE's states, ≤ 1.0× its time", "hybrid", Size(3, 2), "exact", "spin-noreduce", 1.0
+    ),
+    Target("with symmetry: ≤ 0.1× SPIN's time", "dijkstra_rescan", Size(4, 1), "best", "spin", 0.1),
+    Target("with symmetry: ≤ 0.1× SPIN's time", "hybrid", Size(4, 2), "best", "spin", 0.1),
+    Target("under 10 s", "dijkstra_rescan", Size(5, 1), "best", None, 10.0),
+    Target("under 10 s", "dijkstra_rescan", Size(4, 2), "best", None, 10.0),
+    Target("within 60 s", "dijkstra_rescan", Size(6, 1), "best", None, 60.0),
+    Target("at or under Rumur's time (heuristic symmetry)", "hybrid", Size(4, 2), "best", "rumur", 1.0),
+    Target("at or under Rumur's time (heuristic symmetry)", "dijkstra_rescan", Size(4, 2), "best", "rumur", 1.0),
+)
+
+
+def targets_table(exact: Table, table: Table) -> list[str]:
+    """Each target of issue 14 with what this run measured of it: gcverify's native explorer (the
+    Python explorer where the native one was not run)."""
+    lines = ["| target | model | size | gcverify | measured | met? |", "|---|---|---|---|---|---|"]
+    for t in TARGETS:
+        row = (exact if t.part == "exact" else table).get((t.model, t.size), {})
+        tool = next((g for g in GCVERIFY if isinstance(row.get(g), Run)), None)
+        run = row.get(tool) if tool else None
+        head = f"| {t.text} | {t.model} | {t.size} "
+        if not isinstance(run, Run):
+            lines.append(head + "| – | not measured in this run | – |")
+            continue
+        if not run.decided:
+            lines.append(
+                head + f"| {NAMES[tool or '']} | {_count(run, 0) if not run.timed_out else 'timed out'} | no |"
+            )
+            continue
+        if t.versus is None:
+            measured_text, value = f"{run.seconds:.2f} s", run.seconds
+        else:
+            other = row.get(t.versus)
+            ratio = _ratio(run, other)
+            if not ratio or not isinstance(other, Run):
+                why = other if isinstance(other, str) else "undecided" if isinstance(other, Run) else "not run"
+                lines.append(head + f"| {NAMES[tool or '']} | {run.seconds:.2f} s; the other run: {why} | – |")
+                continue
+            value = run.seconds / other.seconds
+            measured_text = f"{ratio} ({run.seconds:.2f} s ÷ {other.seconds:.2f} s)"
+            if t.part == "exact" and run.states:
+                measured_text += f"; {run.seconds / run.states * 1e6:.1f} µs per state (wall)"
+            if t.part == "exact" and run.states != other.states:
+                measured_text += f"; states {fmt_states(run)} vs {fmt_states(other)}"
+                value = math.inf
+        met = "yes" if value <= t.bound else "no"
+        lines.append(head + f"| {NAMES[tool or '']} | {measured_text} | {met} |")
     return lines
 
 
 # ---------------------------------------------------------------- the document
-
-
-def gcverify_flags(args: argparse.Namespace, help_text: str) -> tuple[tuple[str, ...], tuple[str, ...], list[str]]:
-    """(flags for best settings, flags for the same-state-space runs, notes on what was not supported)."""
-    notes: list[str] = []
-    best_flags: list[str] = []
-    same_flags: list[str] = []
-    if args.workers is not None:
-        if "--workers" in help_text:
-            best_flags += ["--workers", str(args.workers)]
-        else:
-            notes.append(f"--workers {args.workers} asked, but this gcverify has no --workers: not passed")
-    has_symmetry = "--symmetry" in help_text or "--no-symmetry" in help_text
-    if args.symmetry != "default":
-        if has_symmetry:
-            best_flags.append("--symmetry" if args.symmetry == "on" else "--no-symmetry")
-        else:
-            notes.append(f"--symmetry {args.symmetry} asked, but this gcverify has no such flag: not passed")
-    if has_symmetry:
-        same_flags.append("--no-symmetry")
-    else:
-        notes.append("this gcverify has no --no-symmetry flag: its explorer has no symmetry reduction yet")
-    if args.gcverify_max_memory and "--max-memory" in help_text:
-        best_flags += ["--max-memory", args.gcverify_max_memory]
-    return tuple(best_flags), tuple(same_flags), notes
 
 
 def environment() -> str:
@@ -560,10 +947,19 @@ def environment() -> str:
 
     dirty = first(["git", "status", "--porcelain", "--", "gcverify"]) != "?"
     revision = first(["git", "rev-parse", "--short", "HEAD"]) + (" with uncommitted changes" if dirty else "")
+    cpu = next((x.split(":", 1)[1].strip() for x in _lines("/proc/cpuinfo") if x.startswith("model name")), "?")
     return (
-        f"{first(['spin', '-V'])}; {first(['gcc', '--version'])}; Python {sys.version.split()[0]}; "
-        f"gcverify at {revision}; {os.cpu_count()} CPUs"
+        f"{first(['spin', '-V'])}; Rumur {first(['rumur', '--version']).removeprefix('Rumur version ')}; "
+        f"{first(['gcc', '--version'])}; Python {sys.version.split()[0]}; gcverify at {revision}; "
+        f"{os.cpu_count()} CPUs ({cpu})"
     )
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
 
 
 EXPLAIN = """\
@@ -579,44 +975,63 @@ instead of 3,350 for dijkstra_rescan at OBJECTS=2).  SPIN has no `init` process 
 proctype is `active`), so its first stored state is gcverify's initial state: no "+1".  Neither
 dataflow optimisation nor statement merging changes the counts (`spin -o1`, `-o2`, `-o3` give the
 same numbers), and partial-order reduction reduces nothing, since every step reads or writes shared
-variables."""
+variables.
+
+The Murphi models (bench/murphi/) follow the same mapping: every gcverify `var` is a state variable,
+nil is Murphi's `undefined` (which a scalarset permutation leaves alone), the program counters and
+the hidden locals are per-process state variables, one rule per gcverify action, `stopped(Mutator)`
+and the invariants are functions (no state), and there is one start state.  Objects and mutators
+are scalarsets.  Rumur runs with `--deadlock-detection off` (gcverify checks deadlocks only when
+asked) and stops at its first violated invariant, as pan does; a violated model is compared without
+its invariants, as pan's is with -DNOCHECK."""
+
+EXPLAIN_SYMMETRY = """\
+gcverify's symmetry reduction stores one canonical state per orbit under permutations of the
+objects and of the mutators, and reports the orbit sum (its `unreduced_states`: the states the
+orbits stand for), which must equal the exact count above.  Rumur's exhaustive symmetry reduction
+also stores one state per orbit, so the two canonical counts must be equal; its default, heuristic
+reduction sorts the state and stores more."""
 
 
-def render(
-    args: argparse.Namespace,
-    same: list[str],
-    table: Table,
-    notes: list[str],
-    flags: tuple[str, ...],
-    env: str,
-) -> str:
+def render(args: argparse.Namespace, exact: Table, symmetric: Table, table: Table, su: Setup, env: str) -> str:
     cmd = "python bench/vs_spin.py " + shlex.join(sys.argv[1:])
     spin_flags = "spin -a; gcc -O2 -DSAFETY" + (" -DCOLLAPSE" if args.spin_collapse else "")
+    explorers = ", ".join(f"{NAMES[t]} (`--explorer {e}`)" if e else NAMES[t] for t, e in su.explorers.items())
     parts = [
         f"<!-- {cmd} -->",
         "",
-        "# gcverify and SPIN on the same models",
+        "# gcverify, SPIN and Rumur on the same models",
         "",
         f"Environment (at the start): {env}.  Wall seconds and peak resident memory are measured for the checker "
-        "process alone (pan; the gcverify command), not SPIN's translation and compilation (the notes give "
-        "those).",
+        "process alone (pan; Rumur's verifier; the gcverify command), not SPIN's or Rumur's translation and "
+        "compilation (the notes give those), nor the native explorer's first compilation of a model (a run with "
+        "--max-states 1 before the timed one; the notes give its time).",
         f"SPIN: `{spin_flags} -DMEMLIM={args.spin_memlim}`, partial-order reduction on; `pan -mD -wW` with D ten "
         "times the depth and 2^W forty times the states (W ≤ 26) of the run at the previous OBJECTS; pan is stopped "
         "and rerun with 10·D when it says the depth is too small (the time shown is the last run's), and resizes "
         "a full hash table itself.  "
-        "SPIN stops at its first assertion violation (depth-first, so not a shortest trace); "
-        "gcverify explores breadth-first until every invariant is decided and gives a "
-        f"shortest counterexample (✗N).  gcverify flags: `{' '.join(flags) or '(defaults)'}`.",
-        *[f"Note: {n}." for n in notes],
+        f"Rumur: `rumur --threads {args.rumur_threads} --symmetry-reduction {args.rumur_symmetry} "
+        "--deadlock-detection off; gcc -O3`.  "
+        "SPIN stops at its first assertion violation (depth-first, so not a shortest trace), Rumur at its first "
+        "violated invariant (breadth-first); gcverify explores breadth-first until every invariant is decided and "
+        f"gives a shortest counterexample (✗N).  gcverify: {explorers or 'not run'}; flags "
+        f"`{' '.join(su.best_flags) or '(defaults)'}`.",
+        *[f"Note: {n}." for n in su.notes],
     ]
-    if same:
-        parts += ["", "## The same state space", "", EXPLAIN, "", *same]
+    if exact:
+        parts += ["", "## Exact mode: the same state space", "", EXPLAIN, "", *exact_table(exact, args.same_timeout)]
+    if any(symmetric.values()):
+        parts += ["", "## Symmetry: the same orbits", "", EXPLAIN_SYMMETRY, ""]
+        parts += symmetry_table(symmetric, exact, args.same_timeout)
     if table:
         parts += ["", f"## Best settings, time limit {args.timeout:g} s", "", *best_table(table, args.timeout)]
         parts += ["", f"## Largest OBJECTS within {args.timeout:g} s", ""]
         parts += largest_table(table, args.tools, args.timeout)
         parts += ["", "## Growth: states stored / wall seconds", ""]
-        parts += growth_table(table, args.objects, args.timeout)
+        parts += growth_table(table, args.objects, _tools_in(table, args.tools), args.timeout)
+    if exact or table:
+        parts += ["", "## Issue 14's targets, as far as this run measured them", ""]
+        parts += targets_table(exact, table)
     return "\n".join(parts) + "\n"
 
 
@@ -631,7 +1046,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per checker run (best settings)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "vs_spin.md")
     ap.add_argument("--models", type=lambda s: [x for x in s.split(",") if x], default=list(MODELS))
-    ap.add_argument("--tools", type=lambda s: [x for x in s.split(",") if x], default=["spin", "gcverify"])
+    ap.add_argument("--tools", type=parse_tools, default=list(TOOLS), help="spin,rumur,gcverify-native,gcverify-python")
     ap.add_argument("--same", default="2x1,2x2,3x1", help="OBJECTSxMUTATORS sizes for the state-space check")
     ap.add_argument("--same-timeout", type=float, default=300.0)
     ap.add_argument("--workers", type=int, default=None, help="passed to gcverify if it has --workers")
@@ -640,8 +1055,10 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--gcverify-max-objects", type=int, default=None, help="do not run gcverify above this")
     ap.add_argument("--spin-collapse", action="store_true", help="compile pan with -DCOLLAPSE")
     ap.add_argument("--spin-memlim", type=int, default=8192, help="pan's -DMEMLIM, in MB")
+    ap.add_argument("--rumur-symmetry", choices=["heuristic", "exhaustive", "off"], default="heuristic")
+    ap.add_argument("--rumur-threads", type=int, default=1, help="rumur --threads (best settings and exact mode)")
     a = ap.parse_args()
-    unknown = set(a.models) - set(MODELS) or set(a.tools) - {"spin", "gcverify"}
+    unknown = set(a.models) - set(MODELS) or set(a.tools) - set(TOOLS)
     if unknown:
         ap.error(f"unknown: {', '.join(sorted(unknown))}")
     a.same_sizes = [Size(*ints(x.replace("x", ","))) for x in a.same.split(",") if x.strip()]
@@ -651,14 +1068,13 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     env = environment()
-    best_flags, same_flags, notes = gcverify_flags(args, gcverify_help())
+    su = setup(args, gcverify_help())
     spin_cfg = SpinConfig(collapse=args.spin_collapse, memlim_mb=args.spin_memlim)
     with tempfile.TemporaryDirectory(prefix="vs_spin-") as tmp:
         work = Path(tmp)
-        exhaustive = GcvConfig(flags=same_flags, exhaustive=True)
-        same = same_space(args.models, args.same_sizes, work, exhaustive, args.same_timeout) if args.same_sizes else []
-        table = best(args.models, args, work, GcvConfig(flags=best_flags), spin_cfg) if args.objects else {}
-    doc = render(args, same, table, notes, best_flags, env)
+        exact, symmetric = same_space(args.models, args, work, su) if args.same_sizes else ({}, {})
+        table = best(args.models, args, work, su, spin_cfg) if args.objects else {}
+    doc = render(args, exact, symmetric, table, su, env)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(doc, encoding="utf-8")
     print(doc)
