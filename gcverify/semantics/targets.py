@@ -46,6 +46,21 @@ class Printer(Protocol):
         ...
 
 
+_INFIX = {Kind.EQ: "==", Kind.LT: "<", Kind.LE: "<="}
+
+
+def _infix(node: Node, args: Sequence[str]) -> str:
+    """A comparison or an arithmetic operation: written alike in Python and C (on 64-bit ints in
+    C, which `c_range_ok` makes exact)."""
+    op = _INFIX.get(node.kind, node.op)
+    return f"({args[0]} {op} {args[1]})"
+
+
+def _offset(index: str, stride: int, base: int) -> str:
+    """`index * stride + base`, without the parts that do nothing."""
+    return f"{index}{f' * {stride}' if stride != 1 else ''}{f' + {base}' if base else ''}"
+
+
 def _op_ints(node: Node) -> tuple[int, ...]:
     assert isinstance(node.op, tuple)
     return node.op
@@ -77,19 +92,13 @@ class PythonTarget:
             case Kind.AND | Kind.OR:
                 word = " and " if node.kind is Kind.AND else " or "
                 return "(" + word.join(args) + ")"
-            case Kind.EQ:
-                return f"({args[0]} == {args[1]})"
-            case Kind.LT:
-                return f"({args[0]} < {args[1]})"
-            case Kind.LE:
-                return f"({args[0]} <= {args[1]})"
-            case Kind.ARITH:
-                return f"({args[0]} {node.op} {args[1]})"
+            case Kind.EQ | Kind.LT | Kind.LE | Kind.ARITH:
+                return _infix(node, args)
             case Kind.ITE:
                 return f"({args[1]} if {args[0]} else {args[2]})"
             case Kind.INDEX:
                 stride, base = _op_ints(node)
-                return f"s[{args[0]}{f' * {stride}' if stride != 1 else ''}{f' + {base}' if base else ''}]"
+                return f"s[{_offset(args[0], stride, base)}]"
             case Kind.ITEM:
                 return f"{args[0]}[{_op_int(node)}]"
             case Kind.CALL:
@@ -200,19 +209,13 @@ class CTarget:
             case Kind.AND | Kind.OR:
                 word = " && " if node.kind is Kind.AND else " || "
                 return "(" + word.join(args) + ")"
-            case Kind.EQ:
-                return f"({args[0]} == {args[1]})"
-            case Kind.LT:
-                return f"({args[0]} < {args[1]})"
-            case Kind.LE:
-                return f"({args[0]} <= {args[1]})"
-            case Kind.ARITH:
-                return f"({args[0]} {node.op} {args[1]})"
+            case Kind.EQ | Kind.LT | Kind.LE | Kind.ARITH:
+                return _infix(node, args)
             case Kind.ITE:
                 return f"({args[0]} ? {args[1]} : {args[2]})"
             case Kind.INDEX:
                 stride, base = _op_ints(node)
-                return f"S({args[0]}{f' * {stride}' if stride != 1 else ''}{f' + {base}' if base else ''})"
+                return f"S({_offset(args[0], stride, base)})"
             case Kind.ITEM:
                 return f"((int64_t){args[0]}[{_op_int(node)}])"
             case Kind.CALL:
