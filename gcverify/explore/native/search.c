@@ -216,10 +216,66 @@ typedef struct {
     size_t nfaults, fcap, ndead, dcap;
 } gcv_chunk;
 
+/* a level of the frontier: states in blocks of GCV_BLOCK, so that a level grows without copying and
+ * the blocks already expanded are freed while the next level fills */
+#define GCV_BLOCK 65536
+typedef struct {
+    val_t **rows;
+    uint64_t **keys;
+    size_t n, nblocks, cap; /* states; blocks allocated; room in the arrays of blocks */
+    size_t freed; /* blocks already freed (the expanded ones) */
+} gcv_frontier;
+
+static int gcv_frontier_push(gcv_frontier *f, const val_t *row, uint64_t key) {
+    size_t b = f->n / GCV_BLOCK, i = f->n % GCV_BLOCK;
+    if (b == f->nblocks) {
+        if (b == f->cap) {
+            size_t cap = f->cap ? 2 * f->cap : 16;
+            val_t **rows = realloc(f->rows, cap * sizeof(val_t *));
+            if (!rows) return -1;
+            f->rows = rows;
+            uint64_t **keys = realloc(f->keys, cap * sizeof(uint64_t *));
+            if (!keys) return -1;
+            f->keys = keys;
+            f->cap = cap;
+        }
+        f->rows[b] = malloc((size_t)GCV_BLOCK * W * sizeof(val_t));
+        f->keys[b] = f->rows[b] ? malloc((size_t)GCV_BLOCK * sizeof(uint64_t)) : NULL;
+        if (!f->keys[b]) {
+            free(f->rows[b]);
+            return -1;
+        }
+        f->nblocks++;
+    }
+    memcpy(f->rows[b] + i * W, row, W * sizeof(val_t));
+    f->keys[b][i] = key;
+    f->n++;
+    return 0;
+}
+
+/* free the blocks before state `upto` (expanded) */
+static void gcv_frontier_release(gcv_frontier *f, size_t upto) {
+    while (f->freed < f->nblocks && (f->freed + 1) * GCV_BLOCK <= upto) {
+        free(f->rows[f->freed]);
+        free(f->keys[f->freed]);
+        f->rows[f->freed] = NULL;
+        f->keys[f->freed] = NULL;
+        f->freed++;
+    }
+}
+
+static void gcv_frontier_clear(gcv_frontier *f) {
+    for (size_t b = f->freed; b < f->nblocks; b++) {
+        free(f->rows[b]);
+        free(f->keys[b]);
+    }
+    f->n = f->nblocks = f->freed = 0;
+}
+
 typedef struct {
     gcv_table table;
     gcv_chunk chunk;
-    gcv_level cur, next;
+    gcv_frontier cur, next;
     size_t pos; /* the next frontier state to expand */
     gcv_out out;
     int symmetry;
@@ -244,6 +300,7 @@ gcv_ctx *gcv_new(int symmetry) {
 void gcv_free(gcv_ctx *c) {
     if (!c) return;
     free(c->table.keys); free(c->table.links);
+    gcv_frontier_clear(&c->cur); gcv_frontier_clear(&c->next);
     free(c->cur.rows); free(c->cur.keys); free(c->next.rows); free(c->next.keys);
     free(c->out.posts); free(c->out.post_t); free(c->out.fault_t); free(c->out.fault_site);
     free(c->chunk.cand.rows); free(c->chunk.cand.keys); free(c->chunk.orbits);
@@ -253,7 +310,7 @@ void gcv_free(gcv_ctx *c) {
 
 /* store the initial state (canonical) and make it the frontier; -1: out of memory */
 int gcv_seed(gcv_ctx *c, const val_t *state, uint64_t key) {
-    if (gcv_insert(&c->table, key, 0) < 0 || gcv_push(&c->cur, state, key) < 0) return -1;
+    if (gcv_insert(&c->table, key, 0) < 0 || gcv_frontier_push(&c->cur, state, key) < 0) return -1;
     return 0;
 }
 
@@ -275,8 +332,8 @@ int64_t gcv_step(gcv_ctx *c, int64_t max_states) {
     int64_t done = 0;
     val_t canon[W];
     while (done < max_states && c->pos < c->cur.n) {
-        const val_t *s = c->cur.rows + c->pos * W;
-        uint64_t key = c->cur.keys[c->pos];
+        const val_t *s = c->cur.rows[c->pos / GCV_BLOCK] + (c->pos % GCV_BLOCK) * W;
+        uint64_t key = c->cur.keys[c->pos / GCV_BLOCK][c->pos % GCV_BLOCK];
         c->pos++;
         done++;
         gcv_out *out = &c->out;
@@ -302,7 +359,7 @@ int64_t gcv_step(gcv_ctx *c, int64_t max_states) {
 #endif
             uint64_t k = gcv_key(post);
             int stored = gcv_insert(&c->table, k, link);
-            if (stored < 0 || (stored && gcv_push(&c->next, post, k) < 0)) return -1;
+            if (stored < 0 || (stored && gcv_frontier_push(&c->next, post, k) < 0)) return -1;
             if (!stored) continue;
             c->fresh++;
             c->orbits += orbit;
@@ -311,6 +368,8 @@ int64_t gcv_step(gcv_ctx *c, int64_t max_states) {
         }
     }
     (void)canon; /* unused without symmetry */
+    /* s (in the block of the last state expanded) is not used past this point */
+    gcv_frontier_release(&c->cur, c->pos);
     return done;
 }
 
@@ -399,10 +458,10 @@ void gcv_figures(const gcv_ctx *c, uint64_t *out) {
 
 /* the new states become the frontier */
 void gcv_commit(gcv_ctx *c) {
-    gcv_level done = c->cur;
+    gcv_frontier_clear(&c->cur);
+    gcv_frontier done = c->cur;
     c->cur = c->next;
     c->next = done;
-    c->next.n = 0;
     c->pos = 0;
 }
 
