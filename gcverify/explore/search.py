@@ -1,9 +1,12 @@
 """Breadth-first exploration: the one search loop, over one partition of the states or several.
 
-Owns: `ExploreConfig`, `Target` (the state a finding ends in, with the keys its trace
+Owns: `Explorer` and `ExploreConfig`, `Target` (the state a finding ends in, with the keys its trace
 is rebuilt through), `Search` (what a search found; `path` and `fault_path` rebuild a trace),
 `Partitions` (the protocol through which the loop drives the partitions of the state space; see
-NOTE(levels) in partition.py), `LocalPartitions` (one partition, in this process) and `explore`.
+NOTE(levels) in partition.py), `LocalPartitions` (one partition, in this process) and `explore`,
+which picks the partitions: native ones (explore/native: the model compiled to C, one partition
+searched in C, or one C-expanding partition per worker) unless the Python explorer is asked for or
+native cannot run (then a note says why), else the Python ones.
 The loop goes level by level, so every counterexample is a shortest one.  It stops at a level
 boundary once every invariant is violated (so state counts do not depend on the order within a
 level, nor on the number of workers), and within a level when a limit is reached (states, seconds,
@@ -201,20 +204,20 @@ def explore(model: Model, config: ExploreConfig, budget: Budget | None = None, r
     codec = Codec.for_spec(model.spec, model.layout.size)
     workers = worker_count(config.workers)
     init = model.initial()
-    native = _native(model, config, symmetry, codec, workers, budget, reporter)
+    native = _native(model, config, symmetry, codec, budget, reporter)
+    code = None if native is None else native.model
     parts: Partitions
-    if native is not None and native.model is not None and workers > 1 and ParallelPartitions.available():
-        code = native.model
+    if code is not None:
+        native_code = code
 
         def make(index: int, count: int) -> Partition:
-            return NativePartition(model, canon, codec, index, count, code)
+            return NativePartition(model, canon, codec, index, count, native_code)
 
-        parts = ParallelPartitions(model, canon, codec, workers, budget, make)
+        if workers > 1 and ParallelPartitions.available():
+            parts = ParallelPartitions(model, canon, codec, workers, budget, make)
+        else:
+            parts = NativePartitions(code)
         run = _Run(model, config, canon, parts, budget, reporter, code.check)
-        run.native = native
-    elif native is not None and native.model is not None:
-        parts = NativePartitions(native.model)
-        run = _Run(model, config, canon, parts, budget, reporter, native.model.check)
         run.native = native
     else:
         # Compile the model's actions (and the canonicaliser) before the search's clock starts and
@@ -239,7 +242,6 @@ def _native(
     config: ExploreConfig,
     symmetry: Symmetry | None,
     codec: Codec,
-    workers: int,
     budget: Budget,
     reporter: Reporter,
 ) -> Prepared | None:
