@@ -8,7 +8,6 @@ hints for common slips.  The only module that catches lark's `UnexpectedInput`.
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 from functools import cache
 from pathlib import Path
@@ -23,6 +22,7 @@ from gcverify.diagnostics import Code, Diagnostic, GcverifyError, InternalError
 from gcverify.dsl.build import build
 from gcverify.dsl.nesting import Nesting, measure
 from gcverify.dsl.syntax_errors import HINTS, SYNTAX_EXAMPLES
+from gcverify.machine import cache_dir
 from gcverify.source import Pos, SourceFile, Span
 
 GRAMMAR = Path(__file__).with_name("grammar.lark")
@@ -77,8 +77,7 @@ def _parser_cache(grammar: str) -> str | None:
     check's start-up: about 0.9 s of 1.5 s), in the user's own cache directory rather than lark's
     shared temporary one; None if that directory cannot be made.  Lark checks the grammar's hash
     on loading and rebuilds on any mismatch."""
-    explicit = os.environ.get("GCVERIFY_CACHE_DIR")
-    base = Path(explicit) if explicit else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gcverify"
+    base = cache_dir()
     key = hashlib.sha256(f"{grammar}\0{lark.__version__}\0{sys.version_info[:2]}".encode()).hexdigest()[:24]
     try:
         base.mkdir(parents=True, exist_ok=True)

@@ -34,6 +34,7 @@ from gcverify.explore.symmetry import Symmetry
 from gcverify.explore.trace import ExpandFn, Layers, layers, walk
 from gcverify.explore.visited import collision_probability, fingerprint
 from gcverify.ir import nodes as n
+from gcverify.machine import cores
 from gcverify.reporter import SILENT, Progress, Reporter
 from gcverify.semantics.model import Model
 from gcverify.semantics.state import ActionInstance, State
@@ -190,7 +191,7 @@ def worker_count(workers: int) -> int:
     """`workers`, with 0 meaning one per core this process may run on."""
     if workers > 0:
         return workers
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores()
 
 
 def explore(model: Model, config: ExploreConfig, budget: Budget | None = None, reporter: Reporter = SILENT) -> Search:

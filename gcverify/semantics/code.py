@@ -82,6 +82,10 @@ class Target(Protocol):
         """The source of a value stored into a state (bools become 0 and 1, NOTE(staging))."""
         ...
 
+    def join(self, kind: Kind, parts: Sequence[str]) -> str:
+        """`and` (kind AND) or `or` (kind OR) of two or more parts' source."""
+        ...
+
 
 INLINE_DEPTH = 40
 

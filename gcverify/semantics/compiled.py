@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from gcverify.budget import Budget
 from gcverify.ir import nodes as n
@@ -55,6 +54,19 @@ class Leaf:
 class Path:
     taken: list[tuple[Node, int]]
     leaf: Leaf | None
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    """A model printed by one printer: a function per program counter (`groups`), then the
+    dispatch on program counters and the invariants (`rest`, lines)."""
+
+    groups: list[str]
+    rest: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join([*self.groups, *self.rest]) + "\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +109,7 @@ class _Builder:
             r = v.sort.elements()
             for i in range(vl.offset, vl.offset + vl.size):
                 self.leaves.append(self.ops.leaf(i, r.start, r.stop - 1))
-        self.lines: list[list[str]] = [[] for _ in printers]
+        self.printed = [Printed([], []) for _ in printers]
         self.blocks: list[list[tuple[str, list[Stmt]]]] = [[] for _ in printers]
         # whether every value the code computes is known to fit 64 bits (what C computes in)
         self.fits = True
@@ -215,7 +227,7 @@ class _Builder:
                 body.append(Fault(t, site))
                 return body
             lets, texts = em.prepare(*rest)
-            test = texts[0] if len(texts) == 1 else em.target.expr(_AND, texts)
+            test = texts[0] if len(texts) == 1 else em.target.join(Kind.AND, texts)
             body.extend([*lets, Branch(test, (Fault(t, site),), ())])
         for g in guards:
             if id(g) not in checked:
@@ -245,7 +257,7 @@ class _Builder:
                     break
                 common += 1
             rest = [(label, body[common:]) for label, body in blocks]
-            self.lines[k].extend(printer.group(name, first[:common], rest))
+            self.printed[k].groups.append("\n".join(printer.group(name, first[:common], rest)))
 
     def invariant(self, index: int) -> None:
         if self.budget is not None:
@@ -269,16 +281,7 @@ class _Builder:
                 body.extend([*lets, Exit(cond, True)])
             lets, (text,) = em.prepare(value)
             body.extend(lets)
-            self.lines[k].extend(printer.invariant(index, body, text))
-
-
-class _And:
-    """A stand-in node for printing a conjunction of already printed parts."""
-
-    kind = Kind.AND
-
-
-_AND: Node = cast(Node, _And())
+            self.printed[k].rest.extend(printer.invariant(index, body, text))
 
 
 def model_sources(
@@ -290,29 +293,25 @@ def model_sources(
     printers: Sequence[Printer],
     budget: Budget | None = None,
     splits: int = MAX_SPLITS,
-) -> tuple[list[str], bool]:
+) -> tuple[list[Printed], bool]:
     """The successor function and invariants of the model printed by each of `printers` (one
     staging run for all), and whether every value the code computes fits 64 bits.  `splits`: the
     decision points split per action instance (see MAX_SPLITS).  `budget`: checked before each staging
     run (raises `Stopped`)."""
     b = _Builder(spec, layout, printers, budget, splits)
     tables: dict[int, dict[int, str]] = {slot: {} for slot in pc_slots}
-    for k, ((slot, pc), ts) in enumerate(sorted(by_pc.items())):
-        name = f"_g{k}"
+    for (slot, pc), ts in sorted(by_pc.items()):
+        name = f"_g{len(b.printed[0].groups)}"  # _g0, _g1, …: the groups in order
         for t in ts:
             b.block(t, spec.actions[instances[t].action].label, b.stage(instances[t]))
         if b.blocks[0]:
             b.group(name)
             tables[slot][pc] = name
-    out = []
-    for k, printer in enumerate(printers):
-        lines = b.lines[k]
-        lines.extend(printer.dispatch(tables))
-        b.lines[k] = []
-        out.append(lines)
+    for printed, printer in zip(b.printed, printers, strict=True):
+        printed.rest.extend(printer.dispatch(tables))
     for i in range(len(spec.invariants)):
         b.invariant(i)
-    return ["\n".join([*head, *b.lines[k]]) + "\n" for k, head in enumerate(out)], b.fits
+    return b.printed, b.fits
 
 
 def compile_model(
@@ -322,14 +321,12 @@ def compile_model(
     by_pc: dict[tuple[int, int], list[int]],
     pc_slots: Sequence[int],
     budget: Budget | None = None,
-    also: Sequence[Printer] = (),
-) -> tuple[Compiled, list[str], bool]:
-    """The model staged into Python and run with `exec`; `also`: more printers of the same staging
-    run, whose sources come back too, with whether every value the code computes fits 64 bits.  `budget`: checked
-    before each staging run (raises `Stopped`)."""
-    sources, fits = model_sources(spec, layout, instances, by_pc, pc_slots, [PythonTarget(layout.size), *also], budget)
-    source = sources[0]
+) -> Compiled:
+    """The model staged into Python and run with `exec`.  `budget`: checked before each staging run
+    (raises `Stopped`)."""
+    (printed,), _ = model_sources(spec, layout, instances, by_pc, pc_slots, [PythonTarget(layout.size)], budget)
+    source = printed.text
     namespace: dict[str, object] = {"_reach": _LastReach()}
     exec(compile(source, f"<gcverify model {spec.name}>", "exec"), namespace)
     invariants = tuple(namespace[f"_inv{i}"] for i in range(len(spec.invariants)))
-    return Compiled(namespace["expand"], invariants, source), sources[1:], fits  # type: ignore[arg-type]
+    return Compiled(namespace["expand"], invariants, source)  # type: ignore[arg-type]

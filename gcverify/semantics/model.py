@@ -100,7 +100,7 @@ class Model:
     def compile(self, budget: Budget | None = None) -> Compiled:
         """`compiled`, built now if it has not been, within `budget` (raises `Stopped`)."""
         if self._compiled is None:
-            self._compiled = compile_model(self.spec, self.layout, self.instances, self.by_pc, self.pc_slots, budget)[0]
+            self._compiled = compile_model(self.spec, self.layout, self.instances, self.by_pc, self.pc_slots, budget)
         return self._compiled
 
     def expand(self, state: State) -> tuple[list[tuple[int, State]], list[tuple[int, int]]]:

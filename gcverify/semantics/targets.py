@@ -17,20 +17,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from gcverify.semantics.code import Branch, Exit, Fault, Leave, Let, Post, Stmt
-from gcverify.semantics.staged import Kind, Node
+from gcverify.semantics.code import Branch, Exit, Fault, Leave, Let, Post, Stmt, Target
+from gcverify.semantics.staged import Kind, Node, Op
 
 Block = tuple[str, Sequence[Stmt]]  # (label, statements)
 
 
-class Printer(Protocol):
+class Printer(Target, Protocol):
     """A `Target` that also prints the function shapes compiled.py needs."""
-
-    name: str
-
-    def expr(self, node: Node, args: Sequence[str]) -> str: ...
-
-    def value(self, text: str, boolish: bool) -> str: ...
 
     def group(self, name: str, prefix: Sequence[Stmt], blocks: Sequence[Block]) -> list[str]:
         """One function running the blocks of the transitions at one program counter in order,
@@ -61,20 +55,18 @@ def _offset(index: str, stride: int, base: int) -> str:
     return f"{index}{f' * {stride}' if stride != 1 else ''}{f' + {base}' if base else ''}"
 
 
-def _op_ints(node: Node) -> tuple[int, ...]:
-    assert isinstance(node.op, tuple)
-    return node.op
+def _ints(op: Op) -> tuple[int, ...]:
+    assert isinstance(op, tuple)
+    return op
 
 
-def _op_int(node: Node) -> int:
-    assert isinstance(node.op, int)
-    return node.op
+def _int(op: Op) -> int:
+    assert isinstance(op, int)
+    return op
 
 
 class PythonTarget:
     """Python source over a state tuple `s`; functions append to `posts` and `faults`."""
-
-    name = "python"
 
     def __init__(self, size: int) -> None:
         self.size = size  # slots of a state
@@ -90,25 +82,27 @@ class PythonTarget:
             case Kind.AND | Kind.OR if len(args) == 1:
                 return f"(1 if {args[0]} else 0)"
             case Kind.AND | Kind.OR:
-                word = " and " if node.kind is Kind.AND else " or "
-                return "(" + word.join(args) + ")"
+                return self.join(node.kind, args)
             case Kind.EQ | Kind.LT | Kind.LE | Kind.ARITH:
                 return _infix(node, args)
             case Kind.ITE:
                 return f"({args[1]} if {args[0]} else {args[2]})"
             case Kind.INDEX:
-                stride, base = _op_ints(node)
+                stride, base = _ints(node.op)
                 return f"s[{_offset(args[0], stride, base)}]"
             case Kind.ITEM:
-                return f"{args[0]}[{_op_int(node)}]"
+                return f"{args[0]}[{_int(node.op)}]"
             case Kind.CALL:
-                nr, nf, size = _op_ints(node)
+                nr, nf, size = _ints(node.op)
                 rows = [f"({', '.join(args[nr + o * nf : nr + (o + 1) * nf])},)" for o in range(size)]
                 return f"_reach(({', '.join(args[:nr])},), ({', '.join(rows)},), {size})"
         raise AssertionError(node.kind)
 
     def value(self, text: str, boolish: bool) -> str:
         return f"(1 if {text} else 0)" if boolish else text
+
+    def join(self, kind: Kind, parts: Sequence[str]) -> str:
+        return "(" + (" and " if kind is Kind.AND else " or ").join(parts) + ")"
 
     def statements(self, stmts: Sequence[Stmt], top: bool = False) -> list[str]:
         """The lines of `stmts` (`top`: at a function's top level, where leaving is returning)."""
@@ -185,14 +179,12 @@ class PythonTarget:
 
 
 INT32 = 1 << 31
-SPLIT_LINES = 400  # blocks of one program counter longer than this together become a function each
 INT64 = 1 << 63
+SPLIT_LINES = 400  # blocks of one program counter longer than this together become a function each
 
 
 class CTarget:
     """C over a packed state `const val_t *s`; functions record through `gcv_post`/`gcv_fault`."""
-
-    name = "c"
 
     def expr(self, node: Node, args: Sequence[str]) -> str:
         match node.kind:
@@ -207,19 +199,18 @@ class CTarget:
             case Kind.AND | Kind.OR if len(args) == 1:
                 return f"({args[0]} != 0)"
             case Kind.AND | Kind.OR:
-                word = " && " if node.kind is Kind.AND else " || "
-                return "(" + word.join(args) + ")"
+                return self.join(node.kind, args)
             case Kind.EQ | Kind.LT | Kind.LE | Kind.ARITH:
                 return _infix(node, args)
             case Kind.ITE:
                 return f"({args[0]} ? {args[1]} : {args[2]})"
             case Kind.INDEX:
-                stride, base = _op_ints(node)
+                stride, base = _ints(node.op)
                 return f"S({_offset(args[0], stride, base)})"
             case Kind.ITEM:
-                return f"((int64_t){args[0]}[{_op_int(node)}])"
+                return f"((int64_t){args[0]}[{_int(node.op)}])"
             case Kind.CALL:
-                nr, nf, size = _op_ints(node)
+                nr, nf, size = _ints(node.op)
                 roots = f"(const int64_t[]){{{', '.join(args[:nr])}}}" if nr else "NULL"
                 succ = f"(const int64_t[]){{{', '.join(args[nr:])}}}" if nf and size else "NULL"
                 return f"{size}, {roots}, {nr}, {succ}, {nf}"
@@ -228,9 +219,12 @@ class CTarget:
     def value(self, text: str, boolish: bool) -> str:
         return text  # C's comparisons and logic are 0 or 1 already
 
+    def join(self, kind: Kind, parts: Sequence[str]) -> str:
+        return "(" + (" && " if kind is Kind.AND else " || ").join(parts) + ")"
+
     def let(self, st: Let) -> str:
         if st.kind is Kind.CALL:
-            size = _op_ints_of(st)[2]
+            size = _ints(st.op)[2]
             return f"uint8_t {st.name}[{max(size, 1)}]; gcv_reach({st.name}, {st.text});"
         return f"const int64_t {st.name} = {st.text};"
 
@@ -311,11 +305,6 @@ class CTarget:
         out.append(f"    return {value} != 0;")
         out.append("}")
         return out
-
-
-def _op_ints_of(st: Let) -> tuple[int, ...]:
-    assert isinstance(st.op, tuple)
-    return st.op
 
 
 def c_range_ok(node: Node) -> bool:

@@ -274,3 +274,19 @@ def test_native_workers_find_what_one_python_process_finds(name: str) -> None:
         for explorer, w in ((Explorer.PYTHON, 1), (Explorer.NATIVE, 2))
     ]
     assert lengths[0] == lengths[1]
+
+
+def test_a_symmetry_group_beyond_64_bits_runs_in_python() -> None:
+    """Orbit sizes are 64-bit in C: with (20!)^2 permutations the model runs in Python, and says so."""
+    spec = spec_from_text(
+        "spec big\nscalarset A of 20\nscalarset B of 20\nvar a: A -> bool = false\nvar b: B -> bool = false\n"
+        "process P { loop { either { choose x in A where true { a[x] := true } } "
+        "or { choose y in B where true { b[y] := true } } } }\n"
+        "invariant fine: true\n"
+    )
+    seen = Recording()
+    result = check_spec(spec, CheckConfig(explorer=Explorer.NATIVE, max_states=200), reporter=seen)
+    assert [m for name, m in seen.events if name == "note"] == [
+        "native explorer unavailable: the symmetry group has 2^64 permutations or more; using the Python explorer"
+    ]
+    assert result.search is not None and result.search.explorer == "python"

@@ -62,4 +62,4 @@ def test_native_explorer_is_clean_under_sanitizers(spec: str, sets: list[str], s
     assert "Sanitizer" not in text and "runtime error" not in text, text[-4000:]
     assert out.returncode == 0, text[-4000:]
     assert "native explorer" in out.stdout
-    assert list(tmp_path.glob("model-*.so")), "the sanitized model was not built"
+    assert list((tmp_path / "native").glob("model-*.so")), "the sanitized model was not built"

@@ -1,8 +1,8 @@
 """Compiling a model's C file into a shared object, once, and finding it again.
 
 Owns: `find_compiler` (the system C compiler: $CC, else cc, gcc or clang, as SPIN and Rumur use
-it), `cache_dir` (where compiled models are kept: $GCVERIFY_CACHE_DIR, else the user's cache
-directory, `$XDG_CACHE_HOME/gcverify/native` or `~/.cache/gcverify/native`), `build` (compile
+it), `cache_dir` (where compiled models are kept: `native/` in gcverify's cache directory, see
+gcverify/machine.py), `build` (compile
 unless a shared object for this source and this compiler is cached; returns its path and the
 seconds spent) and `CompileError` (the compiler refused generated code: a bug of gcverify, reported
 with the generated file's path, never as a traceback).  Must not import z3, gcverify.pipeline or
@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from gcverify import machine
 from gcverify.budget import Budget
 
 FLAGS = ("-O1", "-std=c11", "-Wall", "-Wextra", "-fPIC", "-shared")  # tests add -Werror
@@ -73,11 +74,7 @@ def find_compiler() -> Compiler | None:
 
 
 def cache_dir() -> Path:
-    explicit = os.environ.get("GCVERIFY_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "gcverify" / "native"
+    return machine.cache_dir() / "native"
 
 
 def flags() -> tuple[str, ...]:

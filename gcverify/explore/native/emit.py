@@ -12,15 +12,13 @@ Must not import z3, gcverify.pipeline or gcverify.report.
 
 from __future__ import annotations
 
-import math
-import os
-import re
 from dataclasses import dataclass
 from importlib import resources
 
 from gcverify.budget import Budget
 from gcverify.explore.partition import Codec
 from gcverify.explore.symmetry import Symmetry
+from gcverify.machine import cores
 from gcverify.semantics.compiled import model_sources
 from gcverify.semantics.model import Model
 from gcverify.semantics.targets import CTarget
@@ -60,7 +58,9 @@ def c_source(model: Model, symmetry: Symmetry | None, codec: Codec, budget: Budg
         return Source("", "a state variable's values do not fit 32 bits")
     if symmetry is not None and any(s.size > MAX_SORT for s in symmetry.sorts):
         return Source("", f"a symmetric sort has more than {MAX_SORT} elements")
-    (text,), fits = model_sources(
+    if symmetry is not None and symmetry.group_size >= 1 << 64:
+        return Source("", "the symmetry group has 2^64 permutations or more")
+    (printed,), fits = model_sources(
         spec, model.layout, model.instances, model.by_pc, model.pc_slots, [CTarget()], budget, C_SPLITS
     )
     if not fits:
@@ -86,9 +86,9 @@ def c_source(model: Model, symmetry: Symmetry | None, codec: Codec, budget: Budg
     ]
     prelude, search = runtime("prelude.c"), runtime("search.c")
     config = "\n".join(head)
-    whole = "\n".join([config, "#define GCV_GROUP static", prelude, text, "\n".join(tail), search])
-    groups, rest = _split_groups(text)
-    count = min(workers(), sum(len(g) for g in groups) // PART_BYTES + 1)
+    whole = "\n".join([config, "#define GCV_GROUP static", prelude, printed.text, "\n".join(tail), search])
+    groups, rest = printed.groups, "\n".join(printed.rest)
+    count = min(cores(), sum(len(g) for g in groups) // PART_BYTES + 1)
     if count < 2:
         return Source(whole)
     shares: list[list[str]] = [[] for _ in range(count)]
@@ -97,37 +97,12 @@ def c_source(model: Model, symmetry: Symmetry | None, codec: Codec, budget: Budg
         k = sizes.index(min(sizes))
         shares[k].append(g)
         sizes[k] += len(g)
-    names = [m.group(1) for g in groups for m in _GROUP.finditer(g)]
-    declared = "\n".join(f"void {name}(const val_t *restrict s, gcv_out *out);" for name in names)
+    declared = "\n".join(f"void _g{k}(const val_t *restrict s, gcv_out *out);" for k in range(len(groups)))
     main = "\n".join(
         [config, "#define GCV_GROUP", prelude, declared, "\n".join(shares[0]), rest, "\n".join(tail), search]
     )
     others = ["\n".join([config, "#define GCV_GROUP", prelude, *share]) for share in shares[1:]]
     return Source(whole, parts=(main, *others))
-
-
-_GROUP = re.compile(r"^GCV_GROUP void (_g\d+)\(", re.M)
-
-
-def _split_groups(text: str) -> tuple[list[str], str]:
-    """The model's text as its group functions (each with the block functions before it) and the
-    rest (the dispatch and the invariants, which follow the groups)."""
-    lines = text.split("\n")
-    groups: list[str] = []
-    start = 0
-    for i, line in enumerate(lines):
-        if line.startswith("GCV_GROUP void "):
-            end = i
-            while lines[end] != "}":
-                end += 1
-            groups.append("\n".join(lines[start : end + 1]))
-            start = end + 1
-    return groups, "\n".join(lines[start:])
-
-
-def workers() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def canon_source(sym: Symmetry) -> list[str]:
@@ -235,7 +210,3 @@ def signature_function(sym: Symmetry, a: int, length: int) -> list[str]:
         lines.append(f"      iso[{e}] = {' && '.join(alone)}; }}")
     lines.append("}")
     return lines
-
-
-def group_fits(sym: Symmetry | None) -> bool:
-    return sym is None or math.prod(math.factorial(s.size) for s in sym.sorts) < 1 << 64

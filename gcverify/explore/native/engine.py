@@ -40,7 +40,6 @@ from gcverify.semantics.state import State
 _VP = ctypes.c_void_p
 _U64P = ctypes.POINTER(ctypes.c_uint64)
 _U32P = ctypes.POINTER(ctypes.c_uint32)
-_NP_TYPES = {"B": np.uint8, "b": np.int8, "H": np.uint16, "h": np.int16, "i": np.int32, "q": np.int64}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +63,6 @@ class NativeModel:
         self.invariants = invariants
         self.sites = sites
         self.symmetry = symmetry
-        self.dtype = _NP_TYPES[codec.code]
         lib = self.lib = ctypes.CDLL(str(built.library))
         ctype = getattr(ctypes, f"c_{C_TYPES[codec.code].removesuffix('_t')}")
         self.ctype = ctype
@@ -102,6 +100,13 @@ class NativeModel:
             fn = getattr(lib, name)
             fn.restype = res
             fn.argtypes = args
+
+    def context(self) -> int:
+        """A new search context (visited table, frontier, buffers) in C."""
+        ctx: int | None = self.lib.gcv_new(int(self.symmetry))
+        if not ctx:
+            raise MemoryError("the native explorer could not allocate its tables")
+        return ctx
 
     def record(self, state: State) -> ctypes.Array[Any]:
         """`state` as a C record."""
@@ -195,11 +200,10 @@ class NativePartitions:
 
     def __init__(self, native: NativeModel) -> None:
         self.native = native
-        ctx = native.lib.gcv_new(int(native.symmetry))
-        if not ctx:
-            raise MemoryError("the native explorer could not allocate its tables")
-        self.ctx: int | None = ctx
+        self.ctx: int | None = native.context()
         self.figures_buf = (ctypes.c_uint64 * (5 + native.invariants + native.sites))()
+        self.level: list[int] = []  # the figures of the level last expanded (see gcv_figures)
+        self.violations: dict[int, int] = {}  # its least violating key per invariant
 
     def _ctx(self) -> int:
         if self.ctx is None:
@@ -287,10 +291,7 @@ class NativePartition(Partition):
     ) -> None:
         super().__init__(model, canon, codec, index, count)
         self.native = native
-        ctx = native.lib.gcv_new(int(native.symmetry))
-        if not ctx:
-            raise MemoryError("the native explorer could not allocate its tables")
-        self.ctx: int = ctx
+        self.ctx = native.context()  # for its buffers only; freed when the worker ends
 
     def violated(self, packed: Rows, index: int) -> npt.NDArray[np.bool_]:
         rows = np.ascontiguousarray(packed)
@@ -326,13 +327,10 @@ class NativePartition(Partition):
             n,
         )
 
-    def close(self) -> None:
-        self.native.lib.gcv_free(self.ctx)
-
 
 def _array(ptr: int | None, count: int, dtype: type[np.generic]) -> npt.NDArray[Any]:
     """A copy of `count` items of `dtype` at a C pointer (which C reuses for the next chunk)."""
     if count == 0 or not ptr:
         return np.zeros(0, dtype=dtype)
     raw = (ctypes.c_char * (count * np.dtype(dtype).itemsize)).from_address(ptr)
-    return np.frombuffer(bytes(raw), dtype=dtype).copy()
+    return np.frombuffer(memoryview(raw), dtype=dtype).copy()

@@ -401,9 +401,12 @@ int64_t gcv_expand_rows(gcv_ctx *c, const val_t *rows, int64_t n, int64_t *count
             int seen = 0;
             for (size_t g = first; g < k->nfaults; g++) seen = seen || k->fault_site[g] == out->fault_site[f];
             if (seen) continue;
-            size_t fcap = k->fcap;
-            if (gcv_grow_to((void **)&k->fault_site, &fcap, k->nfaults + 1, sizeof(int32_t)) < 0) return -1;
-            if (gcv_grow_to((void **)&k->fault_row, &k->fcap, k->nfaults + 1, sizeof(int64_t)) < 0) return -1;
+            if (k->nfaults == k->fcap) { /* the two arrays grow together */
+                size_t sites = k->fcap, rows = k->fcap;
+                if (gcv_grow_to((void **)&k->fault_site, &sites, k->nfaults + 1, sizeof(int32_t)) < 0) return -1;
+                if (gcv_grow_to((void **)&k->fault_row, &rows, k->nfaults + 1, sizeof(int64_t)) < 0) return -1;
+                k->fcap = sites;
+            }
             k->fault_site[k->nfaults] = out->fault_site[f];
             k->fault_row[k->nfaults++] = r;
         }
