@@ -165,8 +165,8 @@ class Commit:
     violations: dict[int, int]
 
 
-# which of some packed states violate invariant i
-Violated = Callable[[Rows, int], npt.NDArray[np.bool_]]
+# which of some packed states violate each of some invariants (one row per invariant)
+Violated = Callable[[Rows, Sequence[int]], npt.NDArray[np.bool_]]
 
 
 class _NextLevel:
@@ -184,10 +184,10 @@ class _NextLevel:
     def add(self, batch: Batch) -> None:
         for lo in range(0, len(batch), CHUNK):
             packed, keys = batch.states[lo : lo + CHUNK], batch.keys[lo : lo + CHUNK]
-            for i in self.invariants:
-                bad = keys[self.violated(packed, i)]
-                if bad.size and int(bad.min()) < self.violations.get(i, 1 << 64):
-                    self.violations[i] = int(bad.min())
+            if self.invariants:
+                for i, bad in zip(self.invariants, self.violated(packed, self.invariants), strict=True):
+                    if bad.any() and int(keys[bad].min()) < self.violations.get(i, 1 << 64):
+                        self.violations[i] = int(keys[bad].min())
             self.pieces.append((packed, keys))
             self.piece_rows += len(keys)
             if self.piece_rows >= CHUNK:
@@ -233,10 +233,11 @@ class Partition:
     def owner(self, key: int) -> int:
         return (key >> 32) % self.count
 
-    def violated(self, packed: Rows, index: int) -> npt.NDArray[np.bool_]:
-        """Which of the packed states violate invariant `index`."""
+    def violated(self, packed: Rows, invariants: Sequence[int]) -> npt.NDArray[np.bool_]:
+        """Which of the packed states violate each of `invariants` (one row per invariant)."""
         check = self.model.check
-        return np.array([not check(index, state) for state in self.codec.unpack(packed)], dtype=np.bool_)
+        states = self.codec.unpack(packed)
+        return np.array([[not check(i, state) for state in states] for i in invariants], dtype=np.bool_)
 
     def seed(self, state: State, orbit: int) -> None:
         """Store the initial state (already canonical) if this partition owns it."""

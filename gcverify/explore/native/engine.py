@@ -293,10 +293,11 @@ class NativePartition(Partition):
         self.native = native
         self.ctx = native.context()  # for its buffers only; freed when the worker ends
 
-    def violated(self, packed: Rows, index: int) -> npt.NDArray[np.bool_]:
+    def violated(self, packed: Rows, invariants: Sequence[int]) -> npt.NDArray[np.bool_]:
         rows = np.ascontiguousarray(packed)
-        out = np.zeros(len(rows), dtype=np.uint8)
-        self.native.lib.gcv_check_rows(index, rows.ctypes.data, len(rows), out.ctypes.data)
+        out = np.zeros((len(invariants), len(rows)), dtype=np.uint8)
+        for k, i in enumerate(invariants):
+            self.native.lib.gcv_check_rows(i, rows.ctypes.data, len(rows), out[k].ctypes.data)
         return out.astype(np.bool_)
 
     def _expand_chunk(
