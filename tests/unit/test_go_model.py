@@ -48,6 +48,21 @@ WITNESSES = [
         "exists s in Span: spanclass[s] == large and sweepgen[s] == sweeping and "
         "not (exists o in Object: span_of[o] == s and color[o] != white)",
     ),
+    # sweep termination (activeSweep): a sweeper counted while it sweeps beside mark termination's
+    # hold, the drained bit set while the hold still counts an idle P's stale mcache span, the
+    # sweep done again after a cycle, and two sweepers each inside a span at once
+    ("go_alloc", "a_sweeper_active_during_the_hold", "sweepers == 2 and (exists s in Span: sweepgen[s] == sweeping)"),
+    (
+        "go_gc",
+        "drained_while_a_stale_mcache_span_is_held",
+        "sweep_drained and sweepers == 1 and (exists s in Span: sweepgen[s] == cached_stale)",
+    ),
+    ("go_alloc", "the_sweep_done_after_a_cycle", "cycle > 0 and gcphase == GCoff and is_sweep_done()"),
+    (
+        "sweep_termination",
+        "two_sweepers_at_once",
+        "sweepers == 3 and (exists s, t in Span: s != t and sweepgen[s] == sweeping and sweepgen[t] == sweeping)",
+    ),
     (
         "go_gc_large",
         "a_large_object_marked",
