@@ -63,6 +63,16 @@ WITNESSES = [
         "two_sweepers_at_once",
         "sweepers == 3 and (exists s, t in Span: s != t and sweepgen[s] == sweeping and sweepgen[t] == sweeping)",
     ),
+    # per-P gcWork queues: gcMarkDone's test passing while a P's own queue holds work, work
+    # published to work.full with flushedWork set, and greyobject's two halves apart
+    (
+        "go_gc_two_ps",
+        "mark_done_enabled_with_local_work",
+        "gcphase == GCmark and roots_done() and not global_work() and (exists p in Mutator: local_work(p))",
+    ),
+    ("go_gc_two_ps", "work_published_to_work_full", "global_work() and (exists p in Mutator: flushed_work[p])"),
+    ("go_gc", "work_published_with_one_p", "global_work() and (exists p in Mutator: flushed_work[p])"),
+    ("grey_apart", "a_marked_object_not_yet_queued", "exists p in Mutator, o in Object: unqueued[p][o]"),
     (
         "go_gc_large",
         "a_large_object_marked",
