@@ -1,11 +1,12 @@
 """The Go models side by side: which invariant each variant breaks, and what BMC finds at larger sizes.
 
-    python bench/go_variants.py [SPEC ...] [--out FILE] [--limit S] [--bmc-limit S] [--bmc-set NAME=VALUE ...]
+    python bench/go_variants.py [SPEC ...] [--out FILE] [--limit S] [--set NAME=VALUE ...]
+                                [--no-bmc] [--bmc-limit S] [--bmc-set NAME=VALUE ...]
 
 For each spec in specs/go/ (or each SPEC named, e.g. `alloc_white`):
-- explicit: go_gc.gcv's twelve invariants (not only those the spec lists) under the constants the
-  spec's own file sets, every interleaving: `✓` holds, `✗N` violated with a shortest
-  counterexample of N steps, `?` the --limit stopped it;
+- explicit: go_gc.gcv's invariants (not only those the spec lists) under the constants the
+  spec's own file sets (then any --set, to check at larger sizes), every interleaving: `✓` holds,
+  `✗N` violated with a shortest counterexample of N steps, `?` the --limit stopped it;
 - BMC: the spec's own invariants at the sizes given by --bmc-set (default OBJECTS=3, SPANS=3,
   MUTATORS=2), to two steps past the explicit engine's deepest counterexample (at least 12).
 Every run is a `gcverify` command in a subprocess (so a limit stops it cleanly) with `--json`.
@@ -41,19 +42,22 @@ def main() -> None:
     ap.add_argument("specs", nargs="*", help="spec names (default: every spec in specs/go/)")
     ap.add_argument("--out", type=Path, help="write the Markdown table here (default: stdout only)")
     ap.add_argument("--limit", type=float, default=600.0, help="seconds per explicit run")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="explicit runs at larger sizes")
+    ap.add_argument("--no-bmc", action="store_true", help="only the explicit columns")
     ap.add_argument("--bmc-limit", type=float, default=900.0, help="seconds per BMC run")
     ap.add_argument("--bmc-set", action="append", default=None, metavar="NAME=VALUE")
     args = ap.parse_args()
     bmc_set = args.bmc_set or ["OBJECTS=3", "SPANS=3", "MUTATORS=2"]
+    at = f" at {', '.join(args.set)}" if args.set else ""
     lines = [
-        "| spec | explicit: " + " ".join(f"{SHORT[n]}" for n in INVARIANTS) + " | states | s "
+        f"| spec | explicit{at}: " + " ".join(f"{SHORT[n]}" for n in INVARIANTS) + " | states | s "
         f"| BMC at {', '.join(bmc_set)} | s |",
         "|---|---|---|---|---|---|",
     ]
     for path in sorted(GO.glob("*.gcv")):
         if args.specs and path.stem not in args.specs:
             continue
-        own = constants(path)
+        own = constants(path) + [a for s in args.set for a in ("--set", s)]
         doc, seconds, _, _ = gcverify(["check", "specs/go/go_gc.gcv", *own], args.limit)
         if doc is None:
             row, states, deepest = "limit", "–", 10
@@ -64,10 +68,14 @@ def main() -> None:
             deepest = max((r["depth"] for r in results if r["verdict"] == "violated"), default=10)
         depth = max(12, deepest + 2)
         sizes = [a for s in bmc_set for a in ("--set", s)]
-        bdoc, bseconds, _, _ = gcverify(
-            ["prove", str(path.relative_to(ROOT)), "--bmc", str(depth), *sizes], args.bmc_limit
-        )
-        if bdoc is None:
+        bdoc, bseconds = None, 0.0
+        if not args.no_bmc:
+            bdoc, bseconds, _, _ = gcverify(
+                ["prove", str(path.relative_to(ROOT)), "--bmc", str(depth), *sizes], args.bmc_limit
+            )
+        if args.no_bmc:
+            bmc = "not run"
+        elif bdoc is None:
             bmc = f"limit ({args.bmc_limit:.0f} s)"
         else:
             rs = bdoc["specs"][0]["results"]
