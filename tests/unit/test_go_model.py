@@ -106,6 +106,13 @@ WITNESSES = [
         "gcphase == GCmark and (exists g, h in Mutator: g != h and at(P[g], dead) and not exited[g] and scans[g] > 0 "
         "and scans[h] == 0 and root[g][0] != nil and color[root[g][0]] == white and pending(root[g][0]))",
     ),
+    # Go 1.5-1.7 (chan_insertion_rescan): the rescan skips the stack of a goroutine parked since its
+    # scan (gcscanvalid) while that stack holds a pointer
+    (
+        "chan_insertion_rescan",
+        "a_parked_stack_skipped_by_the_rescan",
+        "gcphase == GCmarktermination and (exists g in Mutator: scan_valid[g] and scans[g] == 1 and root[g][0] != nil)",
+    ),
 ]
 
 
