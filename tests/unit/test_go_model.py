@@ -78,6 +78,41 @@ WITNESSES = [
         "a_large_object_marked",
         "exists o in Object: span_of[o] != nil and spanclass[span_of[o]] == large and color[o] == black",
     ),
+    # goroutines apart from their stacks' scans: a goroutine parked on the channel and scanned there,
+    # a value sent into a parked receiver's scanned stack (sendDirect) and one taken out of a parked
+    # sender's grey stack (recvDirect) during marking, each with its barrier's record still pending,
+    # and a goroutine started black during marking with the argument newproc1 shaded
+    (
+        "go_goroutines",
+        "a_parked_goroutine_scanned_while_parked",
+        "gcphase == GCmark and (exists g in Mutator: parked[g] != none and scans[g] > 0 and root[g][0] != nil)",
+    ),
+    (
+        "go_goroutines",
+        "a_send_direct_into_a_scanned_stack_during_marking",
+        "gcphase == GCmark and (exists g in Mutator: at(P[g], parked_to_receive) and parked[g] == none "
+        "and scans[g] > 0 and root[g][0] != nil and color[root[g][0]] == white and pending(root[g][0]))",
+    ),
+    (
+        "go_goroutines",
+        "a_recv_direct_from_a_grey_stack_during_marking",
+        "gcphase == GCmark and (exists g, h in Mutator: g != h and at(P[g], parked_to_send) and parked[g] == none "
+        "and scans[g] == 0 and scans[h] > 0 and root[g][0] != nil and root[h][0] == root[g][0] "
+        "and color[root[g][0]] == white and pending(root[g][0]))",
+    ),
+    (
+        "go_goroutines",
+        "a_goroutine_started_black_during_marking",
+        "gcphase == GCmark and (exists g, h in Mutator: g != h and at(P[g], dead) and not exited[g] and scans[g] > 0 "
+        "and scans[h] == 0 and root[g][0] != nil and color[root[g][0]] == white and pending(root[g][0]))",
+    ),
+    # Go 1.5-1.7 (chan_insertion_rescan): the rescan skips the stack of a goroutine parked since its
+    # scan (gcscanvalid) while that stack holds a pointer
+    (
+        "chan_insertion_rescan",
+        "a_parked_stack_skipped_by_the_rescan",
+        "gcphase == GCmarktermination and (exists g in Mutator: scan_valid[g] and scans[g] == 1 and root[g][0] != nil)",
+    ),
 ]
 
 
