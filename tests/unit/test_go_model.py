@@ -113,6 +113,44 @@ WITNESSES = [
         "a_parked_stack_skipped_by_the_rescan",
         "gcphase == GCmarktermination and (exists g in Mutator: scan_valid[g] and scans[g] == 1 and root[g][0] != nil)",
     ),
+    # per-slot mark bits: a span to sweep with every slot marked (what sweep_count_ok compares), a freed
+    # object that keeps its address because a live object still points to it, a dangling pointer
+    # marking a free slot, one pointing at a slot a new object occupies, and one into a span given
+    # back to the heap (what no_zombie, sweep_count_ok and no_bad_pointer see in the variants)
+    (
+        "go_alloc",
+        "a_span_to_sweep_with_every_slot_marked",
+        "exists s in Span: (sweepgen[s] == unswept or sweepgen[s] == cached_stale) "
+        "and (forall i in Slot: mark_bits[s][i])",
+    ),
+    (
+        "store_skips_barrier",
+        "a_freed_object_still_pointed_to",
+        "exists o, x in Object: not allocated[o] and span_of[o] != nil and allocated[x] and x.next == o",
+    ),
+    (
+        "store_skips_barrier_zombie",
+        "a_marked_free_slot",
+        "exists s in Span, i in Slot: mark_bits[s][i] and not slot_used(s, i) and sweepgen[s] == unswept",
+    ),
+    (
+        "store_skips_barrier_zombie",
+        "a_dangling_pointer_to_an_occupied_slot",
+        "exists o, x in Object: not allocated[o] and reachable(o) and allocated[x] and o != x "
+        "and span_of[x] == span_of[o] and slot_of[x] == slot_of[o]",
+    ),
+    (
+        "alloc_white",
+        "a_dangling_pointer_into_a_free_span",
+        "exists o in Object: reachable(o) and span_of[o] != nil and spanclass[span_of[o]] == dead",
+    ),
+    # publication: a reserved, unpublished slot while the stack scan that may find a dead word to it
+    # is still to come
+    (
+        "alloc_published",
+        "a_reserved_slot_before_the_stack_scan",
+        "gcphase == GCmark and (exists p in Mutator: reserved[p] != nil and scans[p] == 0)",
+    ),
 ]
 
 
@@ -128,3 +166,12 @@ def test_the_go_model_reaches(spec: str, name: str, expr: str) -> None:
     )
     (check,) = run(text, properties=(name,)).results  # a witness: stop once it is found
     assert check.verdict is Verdict.VIOLATED, f"{name} is never reached in {spec}'s configuration"
+
+
+def test_a_conservative_stack_scan_marks_more() -> None:
+    """alloc_published's dead words are not vacuous: a stack scan that may find one (CONSERVATIVE)
+    reaches states that the precise scan alone does not (an unreachable object marked by it)."""
+    text = f'spec w\nimport "go/lib/go.gcv"\n{constants("alloc_published")}\ninvariant t: true\n'
+    conservative = run(text, properties=("t",)).states
+    precise = run(text, {"CONSERVATIVE": "false"}, properties=("t",)).states
+    assert conservative > precise
