@@ -63,7 +63,7 @@ def main() -> None:
             row, states, deepest = "limit", "–", 10
         else:
             results = doc["specs"][0]["results"]
-            row = " ".join(cell(r) for r in results)
+            row = " ".join(cell(r) for r in results if r["property"] in SHORT)
             states = f"{doc['specs'][0]['states']:,}"
             deepest = max((r["depth"] for r in results if r["verdict"] == "violated"), default=10)
         depth = max(12, deepest + 2)
