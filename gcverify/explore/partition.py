@@ -191,17 +191,27 @@ class _NextLevel:
             self.pieces.append((packed, keys))
             self.piece_rows += len(keys)
             if self.piece_rows >= CHUNK:
-                self._flush()
+                self._flush(whole=True)
         self.new += len(batch)
         self.orbits += len(batch) if batch.orbits is None else int(batch.orbits.sum(dtype=np.uint64))
 
-    def _flush(self) -> None:
+    def _flush(self, whole: bool = False) -> None:
+        """Move the pieces to the frontier's chunks; with `whole`, only whole chunks of CHUNK states
+        (the rest stays a piece).  Every chunk but a level's last has exactly CHUNK states, as the
+        native explorer's steps have: a search stopped by the state limit then stops after the same
+        frontier state in both explorers, and their figures agree."""
+        if not self.pieces:
+            return
         if len(self.pieces) == 1:
-            self.chunks.append(self.pieces[0])
-        elif self.pieces:
-            rows, keys = zip(*self.pieces, strict=True)
-            self.chunks.append((np.concatenate(rows), np.concatenate(keys)))
-        self.pieces, self.piece_rows = [], 0
+            rows, keys = self.pieces[0]
+        else:
+            parts = list(zip(*self.pieces, strict=True))
+            rows, keys = np.concatenate(parts[0]), np.concatenate(parts[1])
+        end = len(keys) - len(keys) % CHUNK if whole else len(keys)
+        for lo in range(0, end, CHUNK):
+            self.chunks.append((rows[lo : lo + CHUNK], keys[lo : lo + CHUNK]))
+        self.pieces = [(rows[end:], keys[end:])] if end < len(keys) else []
+        self.piece_rows = len(keys) - end
 
     def close(self) -> tuple[Commit, deque[tuple[Rows, Keys]]]:
         self._flush()

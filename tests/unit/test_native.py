@@ -267,6 +267,19 @@ def test_native_search_equals_python_search_on_random_models(ms: ModelSpec) -> N
     )
 
 
+@pytest.mark.parametrize("limit", [700, 3_333, 5_000])
+def test_a_search_the_state_limit_stops_has_the_same_figures_in_both_explorers(limit: int) -> None:
+    """The level the limit stops is expanded in chunks of CHUNK frontier states in both explorers, so
+    both stop after the same state and count the same successors (at 5,000 on `hybrid` with
+    symmetry, Python's chunks of more than CHUNK states once made it generate 18,548, C 18,797)."""
+    [path] = [p for p in BUNDLED if p.stem == "hybrid"]
+    spec = small(path)
+    for symmetry in (True, False):
+        python, native = both(spec, symmetry=symmetry, max_states=limit, check_deadlock=True)
+        assert not python.complete and python.states == limit
+        assert figures(native) == figures(python)
+
+
 @pytest.mark.parametrize("name", ["dijkstra_no_rescan", "hybrid", "store_skips_barrier"])
 def test_native_workers_find_what_one_python_process_finds(name: str) -> None:
     """--workers 2 natively: each worker expands and checks in C; NOTE(levels) makes the states,
