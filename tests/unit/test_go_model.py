@@ -25,6 +25,19 @@ WITNESSES = [
         "gcphase == GCmark and (exists o in Object: pending(o) and color[o] == white)",
     ),
     ("go_gc", "a_grey_object", "exists o in Object: color[o] == grey"),
+    # goroutines apart from Ps (MIGRATE): a goroutine with no P, and a P it left with a pointer
+    # still in its wbBuf while marking, and one with grey work on its queue
+    ("go_migrate", "a_goroutine_without_a_p", "gcphase == GCmark and (exists g in Mutator: on[g] == nil)"),
+    (
+        "go_migrate",
+        "a_buffered_pointer_on_an_idle_p",
+        "gcphase == GCmark and (exists h in Proc, o in Object: idle_p(h) and wbbuf[h][o])",
+    ),
+    (
+        "go_migrate",
+        "grey_work_left_on_an_idle_p_with_the_roots_done",
+        "roots_done() and (exists h in Proc, o in Object: idle_p(h) and gcw[h][o])",
+    ),
     ("go_alloc", "a_noscan_object_marked", "exists o in Object: noscan_object(o) and color[o] == black"),
     ("mark_done_no_recheck", "a_global_holding_an_object", "exists g in Global: global[g] != nil"),
     ("go_alloc", "a_span_being_swept_by_the_sweeper", "exists s in Span: sweepgen[s] == sweeping"),
@@ -68,11 +81,11 @@ WITNESSES = [
     (
         "go_gc_two_ps",
         "mark_done_enabled_with_local_work",
-        "gcphase == GCmark and roots_done() and not global_work() and (exists p in Mutator: local_work(p))",
+        "gcphase == GCmark and roots_done() and not global_work() and (exists h in Proc: local_work(h))",
     ),
-    ("go_gc_two_ps", "work_published_to_work_full", "global_work() and (exists p in Mutator: flushed_work[p])"),
-    ("go_gc", "work_published_with_one_p", "global_work() and (exists p in Mutator: flushed_work[p])"),
-    ("grey_apart", "a_marked_object_not_yet_queued", "exists p in Mutator, o in Object: unqueued[p][o]"),
+    ("go_gc_two_ps", "work_published_to_work_full", "global_work() and (exists h in Proc: flushed_work[h])"),
+    ("go_gc", "work_published_with_one_p", "global_work() and (exists h in Proc: flushed_work[h])"),
+    ("grey_apart", "a_marked_object_not_yet_queued", "exists h in Proc, o in Object: unqueued[h][o]"),
     (
         "go_gc_large",
         "a_large_object_marked",
@@ -90,20 +103,20 @@ WITNESSES = [
     (
         "go_goroutines",
         "a_send_direct_into_a_scanned_stack_during_marking",
-        "gcphase == GCmark and (exists g in Mutator: at(P[g], parked_to_receive) and parked[g] == none "
+        "gcphase == GCmark and (exists g in Mutator: at(G[g], parked_to_receive) and parked[g] == none "
         "and scans[g] > 0 and root[g][0] != nil and color[root[g][0]] == white and pending(root[g][0]))",
     ),
     (
         "go_goroutines",
         "a_recv_direct_from_a_grey_stack_during_marking",
-        "gcphase == GCmark and (exists g, h in Mutator: g != h and at(P[g], parked_to_send) and parked[g] == none "
+        "gcphase == GCmark and (exists g, h in Mutator: g != h and at(G[g], parked_to_send) and parked[g] == none "
         "and scans[g] == 0 and scans[h] > 0 and root[g][0] != nil and root[h][0] == root[g][0] "
         "and color[root[g][0]] == white and pending(root[g][0]))",
     ),
     (
         "go_goroutines",
         "a_goroutine_started_black_during_marking",
-        "gcphase == GCmark and (exists g, h in Mutator: g != h and at(P[g], dead) and not exited[g] and scans[g] > 0 "
+        "gcphase == GCmark and (exists g, h in Mutator: g != h and at(G[g], dead) and not exited[g] and scans[g] > 0 "
         "and scans[h] == 0 and root[g][0] != nil and color[root[g][0]] == white and pending(root[g][0]))",
     ),
     # Go 1.5-1.7 (chan_insertion_rescan): the rescan skips the stack of a goroutine parked since its
@@ -149,7 +162,7 @@ WITNESSES = [
     (
         "alloc_published",
         "a_reserved_slot_before_the_stack_scan",
-        "gcphase == GCmark and (exists p in Mutator: reserved[p] != nil and scans[p] == 0)",
+        "gcphase == GCmark and (exists g in Mutator: reserved[g] != nil and scans[g] == 0)",
     ),
 ]
 
