@@ -24,12 +24,12 @@ from gcverify import syntax as s
 from gcverify.diagnostics import Code, GcverifyError, Note
 from gcverify.ir import control as c
 from gcverify.ir import nodes as n
-from gcverify.ir.consts import ConstValue, Member, kind_name, parse_override, show
+from gcverify.ir.consts import Member, show
 from gcverify.ir.printer import expr_text
 from gcverify.ir.resolve_base import Abort, DefEntry, Proc, Scope, VarName
 from gcverify.ir.resolve_stmt import StmtResolver
 from gcverify.ir.width import check_width
-from gcverify.limits import MAX_DIGITS, MAX_ENUM, MAX_RANGE, MAX_SCALARSET
+from gcverify.limits import MAX_ENUM, MAX_RANGE, MAX_SCALARSET
 from gcverify.source import Span
 
 
@@ -228,8 +228,10 @@ class Resolver(StmtResolver):
             self.const_decls[d.name] = d
 
     def apply_overrides(self) -> None:
+        """Report a `--set` of a constant the spec does not have (those it has took effect where
+        they were evaluated: `overridden`)."""
         for name, text in self.overrides.items():
-            if name not in self.const_values:
+            if name not in self.const_decls:
                 known = ", ".join(sorted(self.const_values)) or "none"
                 self.err(
                     Code.BAD_SET,
@@ -237,20 +239,6 @@ class Resolver(StmtResolver):
                     self.modules[0].span if self.modules else None,
                     hint=f"the spec's constants are: {known}",
                 )
-                continue
-            old = self.const_values[name]
-            new = parse_override(text, old, self.members)
-            if new is None:
-                self.err(
-                    Code.BAD_SET,
-                    f"--set {name}={text}: {name} is declared as {show(old)} (of type {kind_name(old)}), "
-                    f"and {text!r} is not a value of that type",
-                    self.const_decls[name].span,
-                    hint=_value_hint(old),
-                )
-                continue
-            self.const_values[name] = new
-            self.globals[name] = (new, self.globals[name][1])
 
     def scalarset(self, d: s.ScalarsetDecl) -> None:
         size = self.cint(d.size)
@@ -485,15 +473,6 @@ class Resolver(StmtResolver):
     # ------------------------------------------------------------ statements
 
     # ------------------------------------------------------------ expressions
-
-
-def _value_hint(old: ConstValue) -> str:
-    """How a --set value of the type of `old` is written."""
-    if isinstance(old, bool):
-        return "write true or false"
-    if isinstance(old, int):
-        return f"write a number with the digits 0-9 only (at most {MAX_DIGITS}; '-' before a negative one)"
-    return f"write one of: {', '.join(old.sort.members)}"
 
 
 def resolve(

@@ -16,8 +16,8 @@ from gcverify import syntax as s
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError, Note
 from gcverify.ir import control as c
 from gcverify.ir import nodes as n
-from gcverify.ir.consts import ConstEvaluator, ConstValue, Member, show
-from gcverify.limits import MAX_RANGE
+from gcverify.ir.consts import ConstEvaluator, ConstValue, Member, kind_name, parse_override, show
+from gcverify.limits import MAX_DIGITS, MAX_RANGE
 from gcverify.source import Span
 
 
@@ -155,10 +155,28 @@ class ResolverBase:
             raise
         finally:
             self.const_busy.discard(name)
+        if name in self.overrides:  # in place of the declared value, for every constant built on it
+            value = self.overridden(name, value)
         self.const_values[name] = value
         if name not in self.globals:
             self.declare(name, value, d.span)
         return value
+
+    def overridden(self, name: str, declared: ConstValue) -> ConstValue:
+        """The value `--set NAME=...` gives a constant declared with `declared` (its type), or the
+        declared value after reporting an override that is not of that type."""
+        text = self.overrides[name]
+        new = parse_override(text, declared, self.members)
+        if new is None:
+            self.err(
+                Code.BAD_SET,
+                f"--set {name}={text}: {name} is declared as {show(declared)} (of type {kind_name(declared)}), "
+                f"and {text!r} is not a value of that type",
+                self.const_decls[name].span,
+                hint=_value_hint(declared),
+            )
+            return declared
+        return new
 
     def const_lookup(self, name: str, node: s.Name) -> ConstValue:
         if name in self.members:
@@ -294,3 +312,12 @@ class ResolverBase:
             if name in sc.names:
                 return sc.names[name]
         return None
+
+
+def _value_hint(old: ConstValue) -> str:
+    """How a --set value of the type of `old` is written."""
+    if isinstance(old, bool):
+        return "write true or false"
+    if isinstance(old, int):
+        return f"write a number with the digits 0-9 only (at most {MAX_DIGITS}; '-' before a negative one)"
+    return f"write one of: {', '.join(old.sort.members)}"

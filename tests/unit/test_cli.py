@@ -110,6 +110,20 @@ def test_set_overrides_constants(tmp_path: Path) -> None:
     assert invoke(path, "--set", "LIMIT=3")[0] == ExitCode.OK
 
 
+def test_set_takes_effect_in_the_constants_built_on_it(tmp_path: Path) -> None:
+    """`--set A=3` is as if the spec declared `const A = 3`: B = A + 1 follows it (the Go model's
+    PROCS = MUTATORS once stayed at its default under `--set MUTATORS=2`); B set too wins."""
+    text = (
+        "spec c\nconst A = 1\nconst B = A + 1\nscalarset S of B\nvar x: 0..9 = 0\n"
+        "process P { x := B }\ninvariant ok: x <= 2\n"
+    )
+    path = str(write(tmp_path, "c.gcv", text))
+    assert invoke(path)[0] == ExitCode.OK
+    code, out = invoke(path, "--set", "A=3")
+    assert code == ExitCode.VIOLATION and "B=4" in out.replace(" ", "")
+    assert invoke(path, "--set", "A=3", "--set", "B=2")[0] == ExitCode.OK
+
+
 def test_folder_means_every_spec_in_it(tmp_path: Path) -> None:
     write(tmp_path, "ok.gcv", HOLDS)
     write(tmp_path, "lib.gcv", "// a library: no spec header\nvar y: bool = false\n")
