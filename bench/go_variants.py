@@ -81,7 +81,8 @@ def main() -> None:
             rs = bdoc["specs"][0]["results"]
             found = [f"{r['property']} ✗{r['depth']}" for r in rs if r["verdict"] == "violated"]
             bmc = ", ".join(found) or f"none ≤ {depth}"
-        line = f"| {path.stem} | {row} | {states} | {seconds:.0f} | {bmc} | {bseconds:.0f} |"
+        bmc_seconds = "–" if args.no_bmc else f"{bseconds:.0f}"
+        line = f"| {path.stem} | {row} | {states} | {seconds:.0f} | {bmc} | {bmc_seconds} |"
         print(line, flush=True)
         lines.append(line)
     legend = "Invariants: " + ", ".join(f"{SHORT[n]} {n}" for n in INVARIANTS) + "."
