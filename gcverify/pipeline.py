@@ -162,11 +162,13 @@ def _explore_config(spec: n.Spec, config: CheckConfig, props: tuple[n.Property, 
     )
 
 
-def compile_spec_ahead(spec: n.Spec, config: CheckConfig, budget: Budget | None = None) -> None:
+def compile_spec_ahead(spec: n.Spec, config: CheckConfig, budget: Budget | None = None) -> bool:
     """Compile into the cache the native model `check_spec(spec, config)` will search (see
-    explore.search.compile_ahead); nothing for an engine without an explicit search."""
-    if config.engine in (EngineChoice.EXPLICIT, EngineChoice.AUTO):
-        compile_ahead(Model(spec, budget), _explore_config(spec, config, selected(spec, config)), budget)
+    explore.search.compile_ahead), and say whether it compiled; nothing for an engine without an
+    explicit search."""
+    if config.engine not in (EngineChoice.EXPLICIT, EngineChoice.AUTO):
+        return False
+    return compile_ahead(Model(spec, budget), _explore_config(spec, config, selected(spec, config)), budget)
 
 
 def bmc_spec(

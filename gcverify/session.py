@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import signal
+import sys
 import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ def check_files(
     results: list[SpecResult] = []
     errors: list[LoadError] = []
     ahead: Ahead | None = None
+    cold = True  # whether the last file's model had to be compiled (by its check or ahead of it)
     try:
         for number, (path, display) in enumerate(files):
             if interrupt.is_set:
@@ -79,7 +81,7 @@ def check_files(
             reporter.loading(display)
             budget = budget_for(config, interrupt, reporter.phase)
             current, ahead = ahead, None
-            if number + 1 < len(files) and Ahead.wanted(config):
+            if cold and number + 1 < len(files) and Ahead.wanted(config):
                 ahead = Ahead(files[number + 1][0], files[number + 1][1], overrides, config)
             try:
                 if current is not None:
@@ -109,6 +111,8 @@ def check_files(
             finally:
                 if current is not None:
                     current.cancel()
+            compiled = result.search is not None and result.search.compile_seconds > 0
+            cold = compiled or (current is not None and current.compiled)
             results.append(result)
             code = worse(code, exit_code(result))
     finally:
@@ -126,7 +130,8 @@ class Ahead:
     check of that file starts, it waits for the child (a phase of its own, within its budget),
     then finds the model in the cache.  The child reports nothing: whatever goes wrong in it (the
     file does not load, no compiler, a compiler error) happens again, and is reported, in the
-    check itself."""
+    check itself.  A run starts one only while it is cold: for the second file, and after a file
+    whose model had to be compiled (a warm run would load every spec twice for nothing)."""
 
     PHASE = "compiling the model (begun while the previous spec was checked)"
 
@@ -154,6 +159,11 @@ class Ahead:
             self.cancel()
             raise
 
+    @property
+    def compiled(self) -> bool:
+        """Whether the child compiled a model (it has ended)."""
+        return self.process.exitcode == COMPILED
+
     def cancel(self) -> None:
         """End the child if it still runs (it stops its compilers first: see `_compile_ahead`)."""
         if self.process.is_alive():
@@ -170,9 +180,15 @@ def _compile_ahead(path: Path, display: str, overrides: Mapping[str, str], confi
         raise SystemExit(1)
 
     signal.signal(signal.SIGTERM, stop)
+    compiled = False
     # what goes wrong is reported by the check of this file, which does the same again
     with contextlib.suppress(Exception):
-        compile_spec_ahead(load_spec(path, overrides, display, None, config.import_path), config)
+        compiled = compile_spec_ahead(load_spec(path, overrides, display, None, config.import_path), config)
+    if compiled:
+        sys.exit(COMPILED)
+
+
+COMPILED = 3  # the exit code of an `Ahead` child that compiled a model
 
 
 def _check_file(

@@ -243,14 +243,16 @@ def _tables(model: Model, config: ExploreConfig, budget: Budget | None) -> tuple
     return symmetry, Codec.for_spec(model.spec, model.layout.size)
 
 
-def compile_ahead(model: Model, config: ExploreConfig, budget: Budget | None = None) -> None:
+def compile_ahead(model: Model, config: ExploreConfig, budget: Budget | None = None) -> bool:
     """Compile into the cache the native code `explore(model, config)` would run, without searching,
     so that a later `explore` finds it there (session.py runs this for the next spec while the
-    current one is searched).  Nothing when the Python explorer is asked for; what fails here
-    (no compiler, a declined model, a compiler error) is left for `explore` to report."""
-    if config.explorer is Explorer.NATIVE:
-        symmetry, codec = _tables(model, config, budget)
-        prepare(model, symmetry, codec, budget)
+    current one is searched); whether it compiled (False: it was cached, or nothing to compile).
+    Nothing when the Python explorer is asked for; what fails here (no compiler, a declined model,
+    a compiler error) is left for `explore` to report."""
+    if config.explorer is not Explorer.NATIVE:
+        return False
+    symmetry, codec = _tables(model, config, budget)
+    return prepare(model, symmetry, codec, budget).compile_seconds > 0
 
 
 def _native(

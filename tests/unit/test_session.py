@@ -4,11 +4,12 @@ next file's native model is compiled while a file is checked."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
 
+from gcverify import session
 from gcverify.budget import Budget, Interrupt, Stopped
 from gcverify.diagnostics import Diagnostic, ExitCode
 from gcverify.explore.native.build import find_compiler
@@ -125,3 +126,27 @@ def test_waiting_for_a_model_compiled_ahead_stops_with_the_budget(
         ahead.wait(Budget(interrupt=interrupt))
     assert stop.value.message == f"interrupted while {Ahead.PHASE}"
     assert ahead.process.exitcode is not None  # ended, not left running
+
+
+@native
+def test_a_warm_run_stops_compiling_ahead_after_its_first_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once a file's model was in the cache, no child loads the next spec for nothing; a cold run
+    starts one for every file after the first."""
+    monkeypatch.setenv("GCVERIFY_CACHE_DIR", str(tmp_path / "cache"))
+    started: list[str] = []
+
+    class Counted(Ahead):
+        def __init__(self, path: Path, display: str, overrides: Mapping[str, str], config: CheckConfig) -> None:
+            started.append(Path(display).name)
+            super().__init__(path, display, overrides, config)
+
+    monkeypatch.setattr(session, "Ahead", Counted)
+    three = files(tmp_path, ("a.gcv", OK), ("b.gcv", BAD), ("c.gcv", OK.replace("spec ok", "spec ok2")))
+    config = CheckConfig(explorer=Explorer.NATIVE)
+    cold = check_files(three, {}, config, Run(), Interrupt())
+    assert started == ["b.gcv", "c.gcv"]
+    started.clear()
+    warm = check_files(three, {}, config, Run(), Interrupt())
+    assert started == ["b.gcv"]
+    assert [r.search.compile_seconds for r in warm.results if r.search is not None] == [0, 0, 0]
+    assert [r.states for r in warm.results] == [r.states for r in cold.results]

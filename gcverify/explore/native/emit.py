@@ -6,6 +6,8 @@ natively).  The file is, in order: the configuration (`val_t`, the packed slot t
 staging printed by `CTarget`: the same statements the Python reference runs), `gcv_invs` and
 `gcv_terminated`, the symmetry tables and signature functions (printed here from the tables of
 explore/symmetry.py, which its Python signature functions are printed from too), then search.c.
+A large model is also given as several files (`Source.parts`, one per core at most) that build.py
+compiles at once: the successor functions are dealt out by size, the first file keeps the rest.
 Nothing in the model's semantics is written here: this module prints what staging decided.
 Must not import z3, gcverify.pipeline or gcverify.report.
 """
