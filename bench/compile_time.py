@@ -5,10 +5,11 @@
 Each row is a `gcverify check` command in a subprocess with `--json`, run with an empty native
 cache (cold: every model is generated as C and compiled) and then again with the cache it filled
 (warm: no C at all).  Columns: the command's wall-clock seconds; the seconds its JSON document
-gives to compiling (the sum of `compile_seconds`; a model compiled ahead, while the spec before
-it was searched, counts 0 there: the run found it in the cache) and to searching (the sum of the
-specs' `seconds`).  The search rows run warm `--runs` times and keep the fastest.  The cache is a
+gives to compiling (the sum of `compile_seconds`) and to searching (the sum of the specs'
+`seconds`).  The search rows run warm `--runs` times and keep the fastest.  The cache is a
 temporary folder ($GCVERIFY_CACHE_DIR), so the user's own cache is neither used nor touched.
+`load` is the machine's one-minute load average after the row: other work on the machine slows
+every figure, and the two compilers of a large model only overlap where a core is free.
 """
 
 from __future__ import annotations
@@ -54,8 +55,8 @@ def main() -> None:
     lines = [
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {cc[0] if cc else 'no cc'}.",
         "",
-        "| command | cold: wall s | compile s | search s | warm: wall s | search s |",
-        "|---|---|---|---|---|---|",
+        "| command | cold: wall s | compile s | search s | warm: wall s | search s | load |",
+        "|---|---|---|---|---|---|---|",
     ]
     for label, cmd in CHECKS:
         if args.skip_all and cmd == ["check", "specs/go"]:
@@ -66,16 +67,18 @@ def main() -> None:
             warm = run(cmd)
         lines.append(
             f"| `gcverify {' '.join(cmd)}` ({label}) | {cold[0]:.1f} | {cold[1]:.1f} | {cold[2]:.1f} "
-            f"| {warm[0]:.1f} | {warm[2]:.1f} |"
+            f"| {warm[0]:.1f} | {warm[2]:.1f} | {os.getloadavg()[0]:.1f} |"
         )
         print(lines[-1], flush=True)
-    lines += ["", f"| search (warm, fastest of {args.runs}) | search s | wall s |", "|---|---|---|"]
+    lines += ["", f"| search (warm, fastest of {args.runs}) | search s | wall s | load |", "|---|---|---|---|"]
     for label, cmd in SEARCHES:
         with tempfile.TemporaryDirectory(prefix="gcverify-cache-") as cache:
             os.environ["GCVERIFY_CACHE_DIR"] = cache
             run(cmd)  # fills the cache
             best = min((run(cmd) for _ in range(args.runs)), key=lambda r: r[2])
-        lines.append(f"| `gcverify {' '.join(cmd)}` ({label}) | {best[2]:.2f} | {best[0]:.2f} |")
+        lines.append(
+            f"| `gcverify {' '.join(cmd)}` ({label}) | {best[2]:.2f} | {best[0]:.2f} | {os.getloadavg()[0]:.1f} |"
+        )
         print(lines[-1], flush=True)
     text = "\n".join(lines) + "\n"
     if args.out:

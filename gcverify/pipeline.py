@@ -1,8 +1,7 @@
 """The driver: parse -> resolve -> lower -> model -> engine -> results.
 
 Owns: `load_spec` (a file to a lowered `ir.Spec`), `check_spec` (one spec through the chosen engine
-to a `SpecResult`), `compile_spec_ahead` (only the native compilation a check will need, into the
-cache), `CheckConfig`, `parse_overrides` (the one parser of `--set NAME=VALUE`) and
+to a `SpecResult`), `CheckConfig`, `parse_overrides` (the one parser of `--set NAME=VALUE`) and
 which properties a check decides (`selected`).  An engine returns its raw outcome, which
 gcverify/assemble.py turns into results; what happens meanwhile goes to a `Reporter`
 (gcverify/reporter.py): the spec's start and end from here, progress from the engine.
@@ -21,7 +20,7 @@ from gcverify import assemble, wording
 from gcverify.budget import Budget, Interrupt, Limits, Stopped
 from gcverify.diagnostics import Code, Diagnostic, GcverifyError
 from gcverify.dsl.loader import load
-from gcverify.explore.search import ExploreConfig, Explorer, compile_ahead, default_explorer, explore
+from gcverify.explore.search import ExploreConfig, Explorer, default_explorer, explore
 from gcverify.ir import nodes as n
 from gcverify.ir.lower import lower
 from gcverify.ir.resolve import resolve
@@ -136,7 +135,19 @@ def _check(spec: n.Spec, config: CheckConfig, reload: Reload | None, budget: Bud
     props = selected(spec, config)
     try:
         model = Model(spec, budget)
-        search = explore(model, _explore_config(spec, config, props), budget, reporter)
+        search = explore(
+            model,
+            ExploreConfig(
+                max_states=config.max_states,
+                check_deadlock=_deadlock_checked(spec, config),
+                properties=props,
+                symmetry=config.symmetry,
+                workers=config.workers,
+                explorer=config.explorer,
+            ),
+            budget,
+            reporter,
+        )
     except Stopped as stop:
         return assemble.stopped(spec, props, Engine.EXPLICIT, stop.message, budget.elapsed())
     result = assemble.explicit(model, search, props)
@@ -149,26 +160,6 @@ def _check(spec: n.Spec, config: CheckConfig, reload: Reload | None, budget: Bud
         merged = tuple(bounded.get(c.property, c) if c.verdict is Verdict.UNKNOWN else c for c in result.results)
         result = replace(result, results=merged)
     return result
-
-
-def _explore_config(spec: n.Spec, config: CheckConfig, props: tuple[n.Property, ...]) -> ExploreConfig:
-    return ExploreConfig(
-        max_states=config.max_states,
-        check_deadlock=_deadlock_checked(spec, config),
-        properties=props,
-        symmetry=config.symmetry,
-        workers=config.workers,
-        explorer=config.explorer,
-    )
-
-
-def compile_spec_ahead(spec: n.Spec, config: CheckConfig, budget: Budget | None = None) -> bool:
-    """Compile into the cache the native model `check_spec(spec, config)` will search (see
-    explore.search.compile_ahead), and say whether it compiled; nothing for an engine without an
-    explicit search."""
-    if config.engine not in (EngineChoice.EXPLICIT, EngineChoice.AUTO):
-        return False
-    return compile_ahead(Model(spec, budget), _explore_config(spec, config, selected(spec, config)), budget)
 
 
 def bmc_spec(

@@ -200,8 +200,9 @@ def explore(model: Model, config: ExploreConfig, budget: Budget | None = None, r
     starting workers) raises `Stopped` when the budget runs out; the search itself then stops with
     a `stop_reason`."""
     budget = budget or Budget()
-    symmetry, codec = _tables(model, config, budget)
+    symmetry = Symmetry(model.spec, model.layout, budget=budget) if config.symmetry else None
     canon = symmetry.canon if symmetry is not None and symmetry.sorts else None
+    codec = Codec.for_spec(model.spec, model.layout.size)
     workers = worker_count(config.workers)
     init = model.initial()
     native = _native(model, config, symmetry, codec, budget, reporter)
@@ -235,24 +236,6 @@ def explore(model: Model, config: ExploreConfig, budget: Budget | None = None, r
         return run.run()
     finally:
         parts.close()
-
-
-def _tables(model: Model, config: ExploreConfig, budget: Budget | None) -> tuple[Symmetry | None, Codec]:
-    """The symmetry tables (None: no reduction) and the record type of a search of `model`."""
-    symmetry = Symmetry(model.spec, model.layout, budget=budget) if config.symmetry else None
-    return symmetry, Codec.for_spec(model.spec, model.layout.size)
-
-
-def compile_ahead(model: Model, config: ExploreConfig, budget: Budget | None = None) -> bool:
-    """Compile into the cache the native code `explore(model, config)` would run, without searching,
-    so that a later `explore` finds it there (session.py runs this for the next spec while the
-    current one is searched); whether it compiled (False: it was cached, or nothing to compile).
-    Nothing when the Python explorer is asked for; what fails here (no compiler, a declined model,
-    a compiler error) is left for `explore` to report."""
-    if config.explorer is not Explorer.NATIVE:
-        return False
-    symmetry, codec = _tables(model, config, budget)
-    return prepare(model, symmetry, codec, budget).compile_seconds > 0
 
 
 def _native(
