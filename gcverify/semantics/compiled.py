@@ -27,7 +27,7 @@ from gcverify.semantics.interp import Disabled, Interpreter, Stop
 from gcverify.semantics.layout import Layout
 from gcverify.semantics.staged import Kind, Node, SourceOps
 from gcverify.semantics.state import ActionInstance, State
-from gcverify.semantics.targets import Printer, PythonTarget, c_range_ok
+from gcverify.semantics.targets import Function, Printer, PythonTarget, c_range_ok
 
 # (transition id, post-state) of each enabled instance that does not fault; (transition id, fault
 # site) of each that faults (see interp.Fault.site)
@@ -58,15 +58,15 @@ class Path:
 
 @dataclass(frozen=True, slots=True)
 class Printed:
-    """A model printed by one printer: a function per program counter (`groups`), then the
-    dispatch on program counters and the invariants (`rest`, lines)."""
+    """A model printed by one printer: the functions of each program counter (`groups`; the one the
+    dispatch calls last), then the dispatch on program counters and the invariants (`rest`, lines)."""
 
-    groups: list[str]
+    groups: list[list[Function]]
     rest: list[str]
 
     @property
     def text(self) -> str:
-        return "\n".join([*self.groups, *self.rest]) + "\n"
+        return "\n".join([*(f.text for g in self.groups for f in g), *self.rest]) + "\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +257,7 @@ class _Builder:
                     break
                 common += 1
             rest = [(label, body[common:]) for label, body in blocks]
-            self.printed[k].groups.append("\n".join(printer.group(name, first[:common], rest)))
+            self.printed[k].groups.append(printer.group(name, first[:common], rest))
 
     def invariant(self, index: int) -> None:
         if self.budget is not None:

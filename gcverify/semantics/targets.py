@@ -15,6 +15,7 @@ staged values are not known to stay within that range (`c_range_ok`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from gcverify.semantics.code import Branch, Exit, Fault, Leave, Let, Post, Stmt, Target
@@ -23,12 +24,25 @@ from gcverify.semantics.staged import Kind, Node, Op
 Block = tuple[str, Sequence[Stmt]]  # (label, statements)
 
 
+@dataclass(frozen=True, slots=True)
+class Function:
+    """One printed function: its name and its lines."""
+
+    name: str
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
 class Printer(Target, Protocol):
     """A `Target` that also prints the function shapes compiled.py needs."""
 
-    def group(self, name: str, prefix: Sequence[Stmt], blocks: Sequence[Block]) -> list[str]:
-        """One function running the blocks of the transitions at one program counter in order,
-        after the statements `prefix` they all start with."""
+    def group(self, name: str, prefix: Sequence[Stmt], blocks: Sequence[Block]) -> list[Function]:
+        """The function `name` running the blocks of the transitions at one program counter in
+        order, after the statements `prefix` they all start with; last, after the functions it
+        calls (if the printer splits it)."""
         ...
 
     def dispatch(self, tables: dict[int, dict[int, str]]) -> list[str]:
@@ -143,13 +157,13 @@ class PythonTarget:
         out.extend(f"_p[{i}] = {name}" for (i, _), name in zip(values, names, strict=True))
         return [*out, f"posts.append(({t}, tuple(_p)))", "break"]
 
-    def group(self, name: str, prefix: Sequence[Stmt], blocks: Sequence[Block]) -> list[str]:
+    def group(self, name: str, prefix: Sequence[Stmt], blocks: Sequence[Block]) -> list[Function]:
         out = [f"def {name}(s, posts, faults):"]
         out.extend(f"    {line}" for line in self.statements(prefix, top=True))
         for label, body in blocks:
             out.append(f"    while True:  # {label}")
             out.extend(f"        {line}" for line in self.statements(body))
-        return out
+        return [Function(name, tuple(out))]
 
     def dispatch(self, tables: dict[int, dict[int, str]]) -> list[str]:
         out = [
@@ -253,12 +267,13 @@ class CTarget:
                     out.append("break;")
         return out
 
-    def group(self, name: str, prefix: Sequence[Stmt], blocks: Sequence[Block]) -> list[str]:
+    def group(self, name: str, prefix: Sequence[Stmt], blocks: Sequence[Block]) -> list[Function]:
         """One function running the blocks after `prefix`; or, when the blocks are long, one
         function per block (each starting with `prefix`) and `name` calling them in order: a
         compiler's time grows faster than the size of a function, and the blocks of one program
-        counter can be large (an allocation step's blocks are 30 KB each in go_gc).  `GCV_GROUP`
-        is `static`, or nothing when the native build puts groups in files of their own."""
+        counter can be large (an allocation step's blocks are 44 KB each in go_gc).  The native
+        build may put each function in a file of its own (emit.py): `GCV_GROUP` is `static`, or
+        hidden linkage when it does."""
         head = [f"    {line}" for line in self.statements(prefix, top=True)]
         bodies = [(label, self.statements(body)) for label, body in blocks]
         if len(blocks) == 1 or sum(len(body) for _, body in bodies) <= SPLIT_LINES:
@@ -268,19 +283,20 @@ class CTarget:
                 out.extend(f"        {line}" for line in body)
                 out.append("    } while (0);")
             out.append("}")
-            return out
-        out = []
+            return [Function(name, tuple(out))]
+        parts: list[Function] = []
         for k, (label, body) in enumerate(bodies):
-            out.append(f"static GCV_NOINLINE void {name}_{k}(const val_t *restrict s, gcv_out *out) {{ /* {label} */")
-            out.extend(head)
-            out.append("    do {")
-            out.extend(f"        {line}" for line in body)
-            out.append("    } while (0);")
-            out.append("}")
-        out.append(f"GCV_GROUP void {name}(const val_t *restrict s, gcv_out *out) {{")
-        out.extend(f"    {name}_{k}(s, out);" for k in range(len(blocks)))
-        out.append("}")
-        return out
+            part = f"{name}_{k}"
+            lines = [f"GCV_GROUP GCV_NOINLINE void {part}(const val_t *restrict s, gcv_out *out) {{ /* {label} */"]
+            lines.extend(head)
+            lines.append("    do {")
+            lines.extend(f"        {line}" for line in body)
+            lines.append("    } while (0);")
+            lines.append("}")
+            parts.append(Function(part, tuple(lines)))
+        calls = [f"    {p.name}(s, out);" for p in parts]
+        whole = (f"GCV_GROUP void {name}(const val_t *restrict s, gcv_out *out) {{", *calls, "}")
+        return [*parts, Function(name, whole)]
 
     def dispatch(self, tables: dict[int, dict[int, str]]) -> list[str]:
         out = ["static void gcv_expand(const val_t *restrict s, gcv_out *out) {"]

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from gcverify.explore.native import emit as native_emit
 from gcverify.explore.native import engine as native_engine
 from gcverify.explore.native.build import find_compiler
 from gcverify.explore.native.emit import c_source
@@ -198,6 +199,33 @@ def test_generated_c_compiles_without_warnings(path: Path) -> None:
             check=False,
         )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("cores", [2, 3])
+def test_a_large_model_is_spread_evenly_over_files_that_compile_apart(
+    cores: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """go_gc's allocation step is one program counter whose blocks are most of the model: its
+    functions go to different files, each of which compiles on its own without warnings."""
+    monkeypatch.setattr(native_emit, "cores", lambda: cores)
+    compiler = find_compiler()
+    assert compiler is not None
+    model = Model(small(SPECS / "go" / "go_gc.gcv"))
+    source = c_source(model, Symmetry(model.spec, model.layout), Codec.for_spec(model.spec, model.layout.size))
+    sizes = [len(part) for part in source.parts]
+    assert len(sizes) == cores
+    assert max(sizes) < 1.2 * min(sizes), sizes
+    with tempfile.TemporaryDirectory() as d:
+        for k, part in enumerate(source.parts):
+            c_file = Path(d) / f"model-{k}.c"
+            c_file.write_text(part, encoding="utf-8")
+            out = subprocess.run(
+                [compiler.path, "-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", str(c_file)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert out.returncode == 0, out.stdout + out.stderr
 
 
 def test_a_compiled_model_is_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,6 +6,8 @@ natively).  The file is, in order: the configuration (`val_t`, the packed slot t
 staging printed by `CTarget`: the same statements the Python reference runs), `gcv_invs` and
 `gcv_terminated`, the symmetry tables and signature functions (printed here from the tables of
 explore/symmetry.py, which its Python signature functions are printed from too), then search.c.
+A large model is also given as several files (`Source.parts`, one per core at most) that build.py
+compiles at once: the successor functions are dealt out by size, the first file keeps the rest.
 Nothing in the model's semantics is written here: this module prints what staging decided.
 Must not import z3, gcverify.pipeline or gcverify.report.
 """
@@ -32,6 +34,9 @@ MAX_SORT = 20  # the largest symmetric sort the native canonicaliser takes (20! 
 
 
 PART_BYTES = 150_000  # the model's functions are spread over files of about this size, compiled in parallel
+# the linkage of the successor functions when they are spread over several files: called across
+# files, but not exported from the shared object (so calls to them do not go through its PLT)
+HIDDEN = "GCV_HIDDEN"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,21 +92,25 @@ def c_source(model: Model, symmetry: Symmetry | None, codec: Codec, budget: Budg
     prelude, search = runtime("prelude.c"), runtime("search.c")
     config = "\n".join(head)
     whole = "\n".join([config, "#define GCV_GROUP static", prelude, printed.text, "\n".join(tail), search])
-    groups, rest = printed.groups, "\n".join(printed.rest)
-    count = min(cores(), sum(len(g) for g in groups) // PART_BYTES + 1)
+    functions = [f for group in printed.groups for f in group]
+    rest, end = "\n".join(printed.rest), "\n".join(tail)
+    count = min(cores(), sum(len(f.text) for f in functions) // PART_BYTES + 1)
     if count < 2:
         return Source(whole)
+    # Each function goes to the part with the least code so far, the largest first; the first part
+    # also holds the dispatch, the invariants and the runtime, which count as code too.  A group
+    # split into one function per transition (targets.py) may so end up across several parts: one
+    # group can be most of a model (go_gc's mutator at its main program counter: 35 transitions, 16
+    # of them allocation steps of 44 KB each, 0.72 MB in all).
     shares: list[list[str]] = [[] for _ in range(count)]
-    sizes = [0] * count
-    for g in sorted(groups, key=len, reverse=True):  # the largest first, each to the smallest part
+    sizes = [len(rest) + len(end) + len(search)] + [0] * (count - 1)
+    for f in sorted(functions, key=lambda f: len(f.text), reverse=True):
         k = sizes.index(min(sizes))
-        shares[k].append(g)
-        sizes[k] += len(g)
-    declared = "\n".join(f"void _g{k}(const val_t *restrict s, gcv_out *out);" for k in range(len(groups)))
-    main = "\n".join(
-        [config, "#define GCV_GROUP", prelude, declared, "\n".join(shares[0]), rest, "\n".join(tail), search]
-    )
-    others = ["\n".join([config, "#define GCV_GROUP", prelude, *share]) for share in shares[1:]]
+        shares[k].append(f.text)
+        sizes[k] += len(f.text)
+    declared = "\n".join(f"GCV_GROUP void {f.name}(const val_t *restrict s, gcv_out *out);" for f in functions)
+    main = "\n".join([config, f"#define GCV_GROUP {HIDDEN}", prelude, declared, *shares[0], rest, end, search])
+    others = ["\n".join([config, f"#define GCV_GROUP {HIDDEN}", prelude, declared, *share]) for share in shares[1:]]
     return Source(whole, parts=(main, *others))
 
 

@@ -6,8 +6,10 @@
 
 #if defined(__GNUC__)
 #define GCV_NOINLINE __attribute__((noinline))
+#define GCV_HIDDEN __attribute__((visibility("hidden")))
 #else
 #define GCV_NOINLINE
+#define GCV_HIDDEN
 #endif
 
 /* ------------------------------------------------------------------ successors */
