@@ -15,6 +15,7 @@ import json
 import subprocess
 import tempfile
 from collections import deque
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -189,16 +190,22 @@ def test_generated_c_compiles_without_warnings(path: Path) -> None:
     model = Model(small(path))
     source = c_source(model, Symmetry(model.spec, model.layout), Codec.for_spec(model.spec, model.layout.size))
     assert not source.declined
+    compiles_without_warnings(compiler.path, [source.text])
+
+
+def compiles_without_warnings(compiler: str, files: Sequence[str]) -> None:
+    """Each C text, compiled on its own with every warning an error, is accepted."""
     with tempfile.TemporaryDirectory() as d:
-        c_file = Path(d) / "model.c"
-        c_file.write_text(source.text, encoding="utf-8")
-        out = subprocess.run(
-            [compiler.path, "-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", str(c_file)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    assert out.returncode == 0, out.stdout + out.stderr
+        for k, text in enumerate(files):
+            c_file = Path(d) / f"model-{k}.c"
+            c_file.write_text(text, encoding="utf-8")
+            out = subprocess.run(
+                [compiler, "-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", str(c_file)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert out.returncode == 0, out.stdout + out.stderr
 
 
 @pytest.mark.parametrize("cores", [2, 3])
@@ -215,17 +222,7 @@ def test_a_large_model_is_spread_evenly_over_files_that_compile_apart(
     sizes = [len(part) for part in source.parts]
     assert len(sizes) == cores
     assert max(sizes) < 1.2 * min(sizes), sizes
-    with tempfile.TemporaryDirectory() as d:
-        for k, part in enumerate(source.parts):
-            c_file = Path(d) / f"model-{k}.c"
-            c_file.write_text(part, encoding="utf-8")
-            out = subprocess.run(
-                [compiler.path, "-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", str(c_file)],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            assert out.returncode == 0, out.stdout + out.stderr
+    compiles_without_warnings(compiler.path, source.parts)
 
 
 def test_a_compiled_model_is_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
